@@ -1,0 +1,135 @@
+import BeekrunKit
+import Foundation
+
+/// A throwaway PostgreSQL cluster for the tests: initdb into a temp dir, unix socket only,
+/// a random port, fsync off. Started once per test process, stopped when it exits.
+/// As root the server runs as `postgres` through `runuser`, since PostgreSQL refuses root.
+public final class PostgresCluster: @unchecked Sendable {
+    public static let shared: PostgresCluster = {
+        do {
+            let cluster = try PostgresCluster()
+            startedCluster = cluster
+            atexit { PostgresCluster.stopShared() }
+            return cluster
+        } catch {
+            fatalError("cannot start the test PostgreSQL cluster: \(error)")
+        }
+    }()
+
+    public let root: String        // temp dir holding data/, the socket and the log
+    public let socketDir: String
+    public let port: Int
+    public let binDir: String
+    private let runAsPostgres: Bool
+    private let lock = NSLock()
+    private var counter = 0
+
+    /// A role with a password, allowed to log in only with it (for password-masking tests).
+    public static let passwordRole = "beek_pw_user"
+    public static let passwordRolePassword = "s3cr3t-Pa55word"
+
+    init() throws {
+        binDir = try PostgresCluster.findBinDir()
+        runAsPostgres = geteuid() == 0
+        root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("beekrun-test-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        socketDir = root
+        port = Int.random(in: 20000...60000)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        if runAsPostgres { _ = try Subprocess.run("/bin/chown", ["postgres:", root]) }
+        let data = root + "/data"
+        try runServerTool("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                                     "--locale=C.UTF-8", "--no-sync"])
+        // The password role must use scram; everyone else is trusted on the private socket.
+        let hba = "local all \(PostgresCluster.passwordRole) scram-sha-256\nlocal all all trust\n"
+        try hba.write(toFile: data + "/pg_hba.conf", atomically: true, encoding: .utf8)
+        if runAsPostgres { _ = try Subprocess.run("/bin/chown", ["postgres:", data + "/pg_hba.conf"]) }
+        let options = "-k \(socketDir) -p \(port) -c listen_addresses='' -c fsync=off "
+            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        try runServerTool("pg_ctl", ["-D", data, "-l", root + "/server.log", "-o", options, "-w", "-t", "60", "start"])
+        let admin = try connect("postgres")
+        try admin.execute("""
+            CREATE ROLE \(PostgresCluster.passwordRole) LOGIN PASSWORD '\(PostgresCluster.passwordRolePassword)';
+            """)
+    }
+
+    /// Stops the shared cluster (if it was started) and removes its directory.
+    static func stopShared() {
+        guard let cluster = startedCluster else { return }
+        try? cluster.runServerTool("pg_ctl", ["-D", cluster.root + "/data", "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: cluster.root)
+    }
+    nonisolated(unsafe) static var startedCluster: PostgresCluster?
+
+    /// A connection string for a database of this cluster.
+    public func url(_ database: String, user: String = "postgres") -> String {
+        "host=\(socketDir) port=\(port) user=\(user) dbname=\(database)"
+    }
+
+    /// The same as a URI, as users write them in `.env`.
+    public func uri(_ database: String, user: String = "postgres", password: String? = nil) -> String {
+        let auth = password.map { "\(user):\($0)" } ?? user
+        let host = socketDir.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return "postgresql://\(auth)@\(host):\(port)/\(database)"
+    }
+
+    public func connect(_ database: String) throws -> PGConnection {
+        try PGConnection(ConnectionString(url(database)))
+    }
+
+    /// Creates a fresh, uniquely named database and returns its name.
+    public func createDatabase(_ prefix: String = "t") throws -> String {
+        lock.lock(); counter += 1; let n = counter; lock.unlock()
+        let name = "\(prefix)_\(n)_\(UInt16.random(in: 0...UInt16.max))"
+        let admin = try connect("postgres")
+        try admin.execute("CREATE DATABASE \(SQL.quoteIdent(name)) TEMPLATE template0")
+        return name
+    }
+
+    /// Runs a PostgreSQL client tool (psql, pg_dump) against a database of this cluster.
+    public func clientTool(_ tool: String, _ arguments: [String], input: String? = nil) throws -> Subprocess.Output {
+        try Subprocess.run(binDir + "/" + tool, ["-h", socketDir, "-p", String(port), "-U", "postgres"] + arguments,
+                           input: input)
+    }
+
+    /// `psql` as an independent oracle: runs SQL, returns unaligned tuples-only output.
+    public func psql(_ database: String, _ sql: String) throws -> String {
+        let out = try clientTool("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql])
+        guard out.succeeded else { throw BeekError.failed("psql failed: \(out.stderr)") }
+        return out.stdout.trimmingCharacters(in: .newlines)
+    }
+
+    /// `pg_dump --schema-only` as an independent oracle.
+    public func schemaDump(_ database: String, extra: [String] = []) throws -> String {
+        let out = try clientTool("pg_dump", ["--schema-only", "--no-owner"] + extra + ["-d", database])
+        guard out.succeeded else { throw BeekError.failed("pg_dump failed: \(out.stderr)") }
+        return out.stdout
+    }
+
+    private func runServerTool(_ tool: String, _ arguments: [String]) throws {
+        let path = binDir + "/" + tool
+        let out = runAsPostgres
+            ? try Subprocess.run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments)
+            : try Subprocess.run(path, arguments)
+        guard out.succeeded else {
+            let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
+            throw BeekError.failed("\(tool) failed (\(out.status)): \(out.stderr)\n\(out.stdout)\n\(log)")
+        }
+    }
+
+    /// The newest installed server's bin directory (Debian keeps them in /usr/lib/postgresql/N/bin).
+    static func findBinDir() throws -> String {
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        for v in versions where FileManager.default.isExecutableFile(atPath: "\(base)/\(v)/bin/initdb") {
+            return "\(base)/\(v)/bin"
+        }
+        let which = try Subprocess.run("/bin/sh", ["-c", "command -v initdb"])
+        if which.succeeded {
+            return URL(fileURLWithPath: which.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+                .deletingLastPathComponent().path
+        }
+        throw BeekError.failed("no PostgreSQL server found: apt-get install -y postgresql")
+    }
+}
