@@ -12,6 +12,7 @@
 #include <lualib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 // ---- Macro shims -----------------------------------------------------------------------
 
@@ -42,6 +43,7 @@ typedef struct beek_alloc_state {
     size_t limit;      // 0 = no limit
     int in_host;       // > 0 while a Swift callback is on the stack
     int limit_hit;     // set when a request was refused, so the host can explain
+    void *host;        // the Swift LuaHost that owns this state
 } beek_alloc_state;
 
 static inline void *beek_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -130,14 +132,18 @@ static int beek_message_handler(lua_State *L) {
 }
 static inline void beek_pushmessagehandler(lua_State *L) { lua_pushcfunction(L, beek_message_handler); }
 
-/// "chunk:line:" of the Lua code that called the running C function (level 1), or "" when
-/// that is not Lua code. Pushes nothing; writes into `buf`.
+/// "chunk:line:" of the nearest Lua code on the call stack, starting at `level` (1 = the
+/// caller of the running C function), or "" when there is none. Skips C frames such as
+/// `pcall`, so `pcall(connect, {...})` still names the runbook line. Pushes nothing.
 static inline void beek_where(lua_State *L, int level, char *buf, size_t size) {
     lua_Debug ar;
     buf[0] = 0;
-    if (lua_getstack(L, level, &ar)) {
+    for (int l = level; lua_getstack(L, l, &ar); l++) {
         lua_getinfo(L, "Sl", &ar);
-        if (ar.currentline > 0) snprintf(buf, size, "%s:%d:", ar.short_src, ar.currentline);
+        if (ar.currentline > 0) {
+            snprintf(buf, size, "%s:%d:", ar.short_src, ar.currentline);
+            return;
+        }
     }
 }
 

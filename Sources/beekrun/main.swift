@@ -1,1 +1,65 @@
-print("beekrun")
+import ArgumentParser
+import BeekrunKit
+import Foundation
+
+/// The command line, and nothing else: flags become `RunOptions`, BeekrunKit does the rest.
+struct Beekrun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "beekrun",
+        abstract: "Run database-operations runbooks written in Lua against PostgreSQL and Supabase.",
+        discussion: """
+            SCRIPT is a path (runbooks/sync.lua) or a bare name found in ./runbooks/ (sync.lua).
+            Arguments after SCRIPT are given to the runbook as `args`.
+
+            Exit codes: 0 the runbook finished; 1 it failed or aborted; 2 usage error.
+            Environment: PROD_DATABASE_URL, DEV_DATABASE_URL, BEEK_BACKUP_DIR (default backups/).
+            """,
+        version: RunbookRunner.version)
+
+    @Flag(name: .long, help: "Change nothing: read for real, print the plan of every change.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Answer yes to every confirmation.")
+    var yes = false
+
+    @Option(name: .long, help: ArgumentHelp("KEY=VALUE lines added to the script's environment (default: ./.env when it exists).", valueName: "path"))
+    var envFile: String?
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set one environment variable for the script.", valueName: "KEY=VALUE"))
+    var vars: [String] = []
+
+    @Flag(name: .long, help: "Show a Lua traceback under runbook errors.")
+    var verbose = false
+
+    @Argument(help: ArgumentHelp("The runbook to run.", valueName: "SCRIPT.lua"))
+    var script: String
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the runbook.", valueName: "ARG"))
+    var arguments: [String] = []
+
+    func execute() -> Int32 {
+        let options: RunOptions
+        do {
+            options = try Invocation.options(script: script, arguments: arguments, dryRun: dryRun, assumeYes: yes,
+                                             envFile: envFile, vars: vars, verbose: verbose)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.userMessage)\n".utf8))
+            return 2
+        }
+        return RunbookRunner.run(options, reporter: Reporter(terminal: .detect()))
+    }
+}
+
+// Exit codes are the contract's (0 / 1 / 2), not ArgumentParser's defaults (64 for usage).
+do {
+    var parsed = try Beekrun.parseAsRoot()
+    guard let command = parsed as? Beekrun else {
+        try parsed.run() // --help and friends
+        exit(0)
+    }
+    exit(command.execute())
+} catch {
+    if Beekrun.exitCode(for: error) == .success { Beekrun.exit(withError: error) } // --help, --version
+    FileHandle.standardError.write(Data((Beekrun.fullMessage(for: error) + "\n").utf8))
+    exit(2)
+}

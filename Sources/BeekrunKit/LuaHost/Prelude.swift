@@ -1,0 +1,60 @@
+extension LuaHost {
+    /// Lua source run once before the runbook: trims the standard library to the sandbox
+    /// and locks the globals. Kept in Lua because it is Lua's own business and raising
+    /// errors from Lua code is always safe.
+    static let prelude = #"""
+    -- Nothing that reads files, runs programs or loads code.
+    rawset(_G, "dofile", nil)
+    rawset(_G, "loadfile", nil)
+    rawset(_G, "load", nil)
+    rawset(_G, "require", nil)
+    string.dump = nil
+    local time, date, clock = os.time, os.date, os.clock
+    rawset(_G, "os", { time = time, date = date, clock = clock })
+
+    local sandboxed = { io = true, debug = true, package = true, dofile = true, loadfile = true,
+      load = true, require = true, loadstring = true }
+
+    local known = {}
+    for name in pairs(_G) do known[#known + 1] = name end
+
+    local function distance(a, b)
+      local previous = {}
+      for j = 0, #b do previous[j] = j end
+      for i = 1, #a do
+        local current = { [0] = i }
+        for j = 1, #b do
+          local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+          current[j] = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        end
+        previous = current
+      end
+      return previous[#b]
+    end
+
+    local function suggestion(name)
+      if type(name) ~= "string" then return "" end
+      local best, bestDistance = nil, math.max(1, #name // 3) + 1
+      for _, candidate in ipairs(known) do
+        local d = distance(name:lower(), candidate:lower())
+        if d < bestDistance then best, bestDistance = candidate, d end
+      end
+      return best and (" (did you mean '" .. best .. "'?)") or ""
+    end
+
+    setmetatable(_G, {
+      __newindex = function(_, name)
+        error(("assignment to undeclared global '%s': declare it with 'local %s = ...'")
+          :format(tostring(name), tostring(name)), 2)
+      end,
+      __index = function(_, name)
+        if sandboxed[name] then
+          error(("'%s' is not available in runbooks: they run in a sandbox without file, process or "
+            .. "code-loading access; use the primitives (env, query, backup …) instead"):format(name), 2)
+        end
+        error(("unknown global '%s'%s"):format(tostring(name), suggestion(name)), 2)
+      end,
+      __metatable = "the global table is locked",
+    })
+    """#
+}

@@ -1,0 +1,32 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the process is attached to: decides colour, progress redraws and whether a
+/// confirmation can be asked at all.
+public struct Terminal: Sendable {
+    /// Standard output is a terminal: colour and live progress are allowed.
+    public var interactiveOutput: Bool
+    /// Standard input is a terminal: a confirmation can be asked.
+    public var interactiveInput: Bool
+    public var colour: Bool
+
+    public static func detect(environment: [String: String] = ProcessInfo.processInfo.environment) -> Terminal {
+        let out = isatty(STDOUT_FILENO) == 1
+        let input = isatty(STDIN_FILENO) == 1
+        let noColour = environment["NO_COLOR"] != nil || environment["TERM"] == "dumb"
+        return Terminal(interactiveOutput: out, interactiveInput: input, colour: out && !noColour)
+    }
+
+    public static let plain = Terminal(interactiveOutput: false, interactiveInput: false, colour: false)
+
+    public init(interactiveOutput: Bool, interactiveInput: Bool, colour: Bool) {
+        self.interactiveOutput = interactiveOutput
+        self.interactiveInput = interactiveInput
+        self.colour = colour
+    }
+
+    /// Reads one line typed by the user (nil at end of input).
+    public func readLine() -> String? { Swift.readLine(strippingNewline: true) }
+}

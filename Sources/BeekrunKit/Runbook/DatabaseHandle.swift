@@ -1,0 +1,56 @@
+/// What `connect{...}` returns: a named connection with its safety marks.
+/// Runbooks pass it to every primitive; `<close>` closes the connection.
+public final class DatabaseHandle: LuaHandle {
+    public static let luaTypeName = "database"
+
+    /// The runbook's name for it (`prod`, `dev`), used in every step line.
+    public let name: String
+    public let target: ConnectionString
+    /// Marked production: `nuke` refuses it, other writes need confirmation.
+    public let production: Bool
+    /// Every transaction is read only; the server refuses writes.
+    public let readonly: Bool
+    private var connection: PGConnection?
+    /// Depth of `transaction()` calls open on this handle (nested ones use savepoints).
+    public internal(set) var transactionDepth = 0
+
+    init(name: String, target: ConnectionString, connection: PGConnection, production: Bool, readonly: Bool) {
+        self.name = name
+        self.target = target
+        self.connection = connection
+        self.production = production
+        self.readonly = readonly
+    }
+
+    /// The open connection. - Throws: when the handle was closed.
+    public func connectionOrThrow() throws -> PGConnection {
+        guard let connection, connection.isOpen else {
+            throw BeekError.failed("the connection '\(name)' is closed")
+        }
+        return connection
+    }
+
+    /// The database name, which a destructive step's confirmation asks the user to type.
+    public var databaseName: String { target.database ?? name }
+
+    public func luaField(_ key: String) -> LuaValue? {
+        switch key {
+        case "name": return .string(name)
+        case "url": return .string(target.description)
+        case "database": return .string(databaseName)
+        case "host": return LuaValue(target.host)
+        case "production": return .bool(production)
+        case "readonly": return .bool(readonly)
+        case "closed": return .bool(connection?.isOpen != true)
+        case "server_version": return connection.map { .integer(Int64($0.serverVersion)) } ?? .nil
+        default: return nil
+        }
+    }
+
+    public func luaClose() {
+        connection?.close()
+        connection = nil
+    }
+
+    public var luaDescription: String { "database \(name) (\(target.description))" }
+}

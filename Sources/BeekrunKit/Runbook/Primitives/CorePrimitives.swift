@@ -1,0 +1,208 @@
+/// The primitives every runbook starts from: connections, SQL, transactions, environment,
+/// output and guards.
+enum CorePrimitives {
+    static var all: [Primitive] {
+        [connect, query, exec, transaction, env, log, print, confirm, abort]
+    }
+
+    // MARK: connect
+
+    static let connect = Primitive(
+        "connect",
+        summary: "Opens a libpq connection. Use it with `<close>` to close it at the end of the scope.",
+        options: [
+            .init("url", "string", "libpq connection string or URI (required)"),
+            .init("name", "string", "name shown in step lines (default: the database name)"),
+            .init("production", "boolean", "marks production: nuke refuses it, other writes need confirmation"),
+            .init("readonly", "boolean", "every transaction is read only: the server refuses writes"),
+        ],
+        returns: "database"
+    ) { call, runtime in
+        let options = try call.options(1)
+        guard let url = try options.string("url"), !url.isEmpty else {
+            throw call.fail("option 'url' is required, e.g. connect{url = env(\"DEV_DATABASE_URL\"), name = \"dev\"}")
+        }
+        let target = try ConnectionString(url)
+        let name = try options.string("name") ?? target.database ?? "db"
+        let production = try options.bool("production", default: false)
+        let readonly = try options.bool("readonly", default: false)
+        var marks: [String] = []
+        if readonly { marks.append("read only") }
+        if production { marks.append("production") }
+        if runtime.dryRun && !readonly { marks.append("read only for the dry run") }
+        let handle = try runtime.read("connect \(name)", ([target.description] + marks).joined(separator: " · ")) {
+            let connection = try PGConnection(target, applicationName: "beekrun \(runtime.options.displayPath)")
+            // A dry run must change nothing: its sessions are read only, so even a write
+            // hidden in a query() is refused by the server.
+            if readonly || runtime.dryRun {
+                try connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            }
+            return DatabaseHandle(name: name, target: target, connection: connection,
+                                  production: production, readonly: readonly)
+        }
+        runtime.openHandles.append(handle)
+        return [.handle(handle)]
+    }
+
+    // MARK: query / exec
+
+    static let query = Primitive(
+        "query",
+        summary: "Runs a reading statement and returns its rows as tables keyed by column name (runs in a dry run too).",
+        parameters: [
+            .init("db", "database", "a handle from connect"),
+            .init("sql", "string", "one statement; $1, $2 … are parameters"),
+            .init("...", "any", "parameter values (nil is NULL)"),
+        ],
+        returns: "table[]"
+    ) { call, runtime in
+        let db = try call.handle(1, DatabaseHandle.self, "db")
+        let sql = try call.string(2, "sql")
+        let parameters = try (3..<max(3, call.arguments.count + 1)).map {
+            try SQLValues.parameter(call.argument($0), index: $0 - 2, function: call.name)
+        }
+        let connection = try db.connectionOrThrow()
+        let result = try runtime.read("query on \(db.name)", PGConnection.shorten(sql)) {
+            try connection.query(sql, parameters)
+        } outcome: { Format.plural($0.rowCount, "row") }
+        return [SQLValues.luaRows(result)]
+    }
+
+    static let exec = Primitive(
+        "exec",
+        summary: "Runs a writing statement (planned only in a dry run). Returns the number of rows affected. "
+            + "Without parameters the SQL may hold several statements.",
+        parameters: [
+            .init("db", "database", "a handle from connect"),
+            .init("sql", "string", "statement(s); $1, $2 … are parameters"),
+            .init("...", "any", "parameter values (nil is NULL)"),
+        ],
+        returns: "integer"
+    ) { call, runtime in
+        let db = try call.handle(1, DatabaseHandle.self, "db")
+        let sql = try call.string(2, "sql")
+        let parameters = try (3..<max(3, call.arguments.count + 1)).map {
+            try SQLValues.parameter(call.argument($0), index: $0 - 2, function: call.name)
+        }
+        let connection = try db.connectionOrThrow()
+        let step = Step(.change, "exec on \(db.name)", detail: PGConnection.shorten(sql), target: db,
+                        planLines: sql.count > 120 ? [sql] : [])
+        let affected = try runtime.perform(step, predicted: { 0 }, apply: {
+            let result = parameters.isEmpty ? try connection.execute(sql) : try connection.query(sql, parameters)
+            return result.affectedRows ?? 0
+        }, outcome: { Format.plural($0, "row") + " affected" })
+        return [.integer(Int64(affected))]
+    }
+
+    // MARK: transaction
+
+    static let transaction = Primitive(
+        "transaction",
+        summary: "Runs the function's steps on db in one transaction: all of them land, or none.",
+        parameters: [
+            .init("db", "database", "a handle from connect"),
+            .init("body", "fun()", "the steps"),
+        ],
+        returns: "any"
+    ) { call, runtime in
+        let db = try call.handle(1, DatabaseHandle.self, "db")
+        let body = try call.function(2, "body")
+        let connection = try db.connectionOrThrow()
+        if runtime.dryRun {
+            runtime.reporter.planned(.read, "transaction on \(db.name)", "begin (dry run)")
+            let results = try body.call(in: call.L)
+            runtime.reporter.planned(.read, "transaction on \(db.name)", "commit (dry run)")
+            return results
+        }
+        let depth = db.transactionDepth
+        let savepoint = "beekrun_\(depth)"
+        let watch = Stopwatch()
+        try connection.execute(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
+        runtime.reporter.done("transaction on \(db.name)", depth == 0 ? "begin" : "savepoint")
+        db.transactionDepth += 1
+        defer { db.transactionDepth -= 1 }
+        do {
+            let results = try body.call(in: call.L)
+            try connection.execute(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)")
+            runtime.reporter.done("transaction on \(db.name)", "committed", seconds: watch.seconds)
+            return results
+        } catch {
+            // The connection may be gone (killed server): the server then rolls back itself.
+            _ = try? connection.execute(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
+            runtime.reporter.failed("transaction on \(db.name)", "rolled back: nothing of it was kept", seconds: watch.seconds)
+            throw error
+        }
+    }
+
+    // MARK: environment
+
+    static let env = Primitive(
+        "env",
+        summary: "A variable of the environment the runbook sees (process environment, .env file, --var).",
+        parameters: [
+            .init("name", "string", "the variable"),
+            .init("default", "string?", "returned when it is not set; without it a missing variable is an error"),
+        ],
+        returns: "string"
+    ) { call, runtime in
+        let name = try call.string(1, "name")
+        if let value = runtime.options.environment[name], !value.isEmpty { return [.string(value)] }
+        if let fallback = try call.optionalString(2, "default") { return [.string(fallback)] }
+        throw BeekError.failed(
+            "\(name) is not set: add `\(name)=...` to .env (or the file given with --env-file), "
+                + "or pass --var \(name)=...")
+    }
+
+    // MARK: output and guards
+
+    static let log = Primitive(
+        "log", summary: "Prints a step line (`• message`).",
+        parameters: [.init("...", "any", "values, joined with spaces")]
+    ) { call, runtime in
+        runtime.reporter.log(call.arguments.map(text).joined(separator: " "))
+        return []
+    }
+
+    static let print = Primitive(
+        "print", summary: "Lua's print, to standard output (passwords masked).",
+        parameters: [.init("...", "any", "values, joined with tabs")]
+    ) { call, runtime in
+        runtime.reporter.print(call.arguments.map(text).joined(separator: "\t"))
+        return []
+    }
+
+    static let confirm = Primitive(
+        "confirm",
+        summary: "A yes/no guard: asks on the terminal (yes with --yes; assumed in a dry run). "
+            + "Declining, or no terminal without --yes, stops the run.",
+        parameters: [.init("message", "string", "the question")],
+        returns: "boolean"
+    ) { call, runtime in
+        try runtime.confirmYesNo(try call.string(1, "message"))
+        return [.bool(true)]
+    }
+
+    static let abort = Primitive(
+        "abort", summary: "Stops the run with exit code 1 and the message.",
+        parameters: [.init("message", "string", "why")]
+    ) { call, _ in
+        throw BeekError.aborted((try? call.string(1, "message")) ?? "aborted by the runbook")
+    }
+
+    /// Lua's `tostring` for plain values (tables and handles get a short description).
+    static func text(_ value: LuaValue) -> String {
+        switch value {
+        case .nil: return "nil"
+        case .bool(let b): return b ? "true" : "false"
+        case .integer(let i): return String(i)
+        case .number(let d):
+            if d.isNaN { return d.sign == .minus ? "-nan" : "nan" }
+            if d.isInfinite { return d > 0 ? "inf" : "-inf" }
+            return d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : String(format: "%.14g", d)
+        case .string(let s): return s
+        case .table: return "table"
+        case .function: return "function"
+        case .handle(let h): return h.luaDescription
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Everything the command line decided for one run.
+public struct RunOptions {
+    /// The script file to run, as found on disk.
+    public var scriptPath: String
+    /// How messages name the script (`runbooks/sync.lua`).
+    public var displayPath: String
+    public var arguments: [String]
+    public var dryRun: Bool
+    /// Answer yes to every confirmation.
+    public var assumeYes: Bool
+    /// The environment the script sees: process environment, env file and `--var`s merged.
+    public var environment: [String: String]
+    /// Show a traceback under runbook errors.
+    public var verbose: Bool
+    /// Bytes of Lua memory a runbook may use.
+    public var memoryLimit: Int
+
+    public init(scriptPath: String, displayPath: String? = nil, arguments: [String] = [], dryRun: Bool = false,
+                assumeYes: Bool = false, environment: [String: String] = [:], verbose: Bool = false,
+                memoryLimit: Int = 1 << 30) {
+        self.scriptPath = scriptPath
+        self.displayPath = displayPath ?? scriptPath
+        self.arguments = arguments
+        self.dryRun = dryRun
+        self.assumeYes = assumeYes
+        self.environment = environment
+        self.verbose = verbose
+        self.memoryLimit = memoryLimit
+    }
+}

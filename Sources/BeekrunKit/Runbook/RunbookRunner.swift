@@ -1,0 +1,58 @@
+import CLua
+import Foundation
+
+/// Runs one runbook from start to end and decides the exit code.
+public enum RunbookRunner {
+    public static let version = "0.1.0"
+
+    /// - Returns: 0 when the runbook finished, 1 when it failed or aborted.
+    public static func run(_ options: RunOptions, reporter: Reporter) -> Int32 {
+        let runtime = Runtime(options: options, reporter: reporter)
+        let host = LuaHost(memoryLimit: options.memoryLimit)
+        defer {
+            runtime.closeAll()
+            host.close()
+        }
+        PrimitiveRegistry.install(into: host, runtime: runtime)
+        host.setGlobal("args", .list(options.arguments.map(LuaValue.string)))
+        host.setGlobal("dry_run", .bool(options.dryRun))
+        let watch = Stopwatch()
+        reporter.header("beekrun \(version) · \(options.displayPath)\(options.dryRun ? " · dry run: nothing will be changed" : "")")
+        InterruptHandler.install()
+        defer { InterruptHandler.reset() }
+        do {
+            try host.sealSandbox()
+            try host.run(file: options.scriptPath, displayPath: options.displayPath)
+        } catch {
+            let message = error.userMessage
+            reporter.error(message)
+            if options.verbose, let traceback = host.lastTraceback { reporter.detail(traceback) }
+            if options.dryRun {
+                reporter.print("Dry run stopped: \(runtime.plan.summary) Nothing was changed.")
+            } else {
+                reporter.print("Failed after \(Format.duration(watch.seconds)) (\(Format.plural(runtime.stepsRun, "step")) done).")
+            }
+            return 1
+        }
+        if options.dryRun {
+            reporter.print("\(runtime.plan.summary) Nothing was changed (dry run).")
+        } else {
+            reporter.print("Done in \(Format.duration(watch.seconds)): \(Format.plural(runtime.stepsRun, "change")) applied.")
+        }
+        return 0
+    }
+}
+
+/// Ctrl-C: the first one stops the runbook at its next Lua instruction (so transactions roll
+/// back and connections close); a second one ends the process at once.
+enum InterruptHandler {
+    static func install() {
+        beek_set_interrupted(0)
+        signal(SIGINT) { _ in
+            if beek_get_interrupted() != 0 { _exit(130) }
+            beek_set_interrupted(1)
+        }
+    }
+
+    static func reset() { signal(SIGINT, SIG_DFL) }
+}

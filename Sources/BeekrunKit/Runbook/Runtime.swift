@@ -1,0 +1,127 @@
+import Foundation
+
+/// The state of one runbook run, and the single plan/apply path that every mutating
+/// primitive goes through: in a dry run a step is printed and recorded and its predicted
+/// result returned; otherwise it is confirmed where needed, run, timed and reported.
+/// A primitive cannot forget the dry run, because this is the only way to mutate.
+public final class Runtime {
+    public let options: RunOptions
+    public let reporter: Reporter
+    public let plan = Plan()
+    /// Databases whose destructive steps the user already confirmed in this run.
+    private var confirmedDatabases: Set<String> = []
+    /// Steps that ran (not planned), for the closing line.
+    public private(set) var stepsRun = 0
+    var openHandles: [DatabaseHandle] = []
+
+    public init(options: RunOptions, reporter: Reporter) {
+        self.options = options
+        self.reporter = reporter
+    }
+
+    public var dryRun: Bool { options.dryRun }
+
+    /// Runs a mutating step through plan/apply.
+    /// - Parameters:
+    ///   - step: what will be done, for the plan, the confirmation and the step line.
+    ///   - predicted: the result a dry run returns, so the rest of the runbook keeps running.
+    ///   - apply: does it.
+    ///   - outcome: a short text for the step line from the real result ("3 rows").
+    public func perform<T>(_ step: Step, predicted: () throws -> T, apply: () throws -> T,
+                           outcome: (T) -> String = { _ in "" }) throws -> T {
+        if dryRun {
+            reporter.planned(step.kind, step.title, step.detail)
+            step.planLines.forEach(reporter.detail)
+            plan.record(step)
+            return try predicted()
+        }
+        try confirmIfNeeded(step)
+        let watch = Stopwatch()
+        do {
+            let result = try apply()
+            stepsRun += 1
+            let text = [step.detail, outcome(result)].filter { !$0.isEmpty }.joined(separator: " · ")
+            reporter.done(step.title, text, seconds: watch.seconds)
+            return result
+        } catch {
+            reporter.failed(step.title, firstLine(of: error), seconds: watch.seconds)
+            throw error
+        }
+    }
+
+    /// Runs a reading step (it runs in a dry run too) with a timed step line.
+    public func read<T>(_ title: String, _ detail: String = "", _ body: () throws -> T,
+                        outcome: (T) -> String = { _ in "" }) throws -> T {
+        let watch = Stopwatch()
+        do {
+            let result = try body()
+            let text = [detail, outcome(result)].filter { !$0.isEmpty }.joined(separator: " · ")
+            reporter.done(title, text, seconds: watch.seconds)
+            return result
+        } catch {
+            reporter.failed(title, firstLine(of: error), seconds: watch.seconds)
+            throw error
+        }
+    }
+
+    private func firstLine(of error: Error) -> String {
+        String(error.userMessage.split(separator: "\n").first ?? "")
+    }
+
+    // MARK: Confirmation
+
+    /// Writes to production and destructive steps need a yes: typed database name on a
+    /// terminal, `--yes`, or else the run stops before the step changes anything.
+    func confirmIfNeeded(_ step: Step) throws {
+        guard let target = step.target, step.destructive || target.production else { return }
+        let key = target.databaseName + "@" + (target.target.host ?? "")
+        if confirmedDatabases.contains(key) { return }
+        let what = step.destructive
+            ? "\(step.title) will overwrite data in database '\(target.databaseName)' (\(target.target.summary))"
+            : "\(step.title) writes to PRODUCTION database '\(target.databaseName)' (\(target.target.summary))"
+        try confirmTyped(what, expected: target.databaseName)
+        confirmedDatabases.insert(key)
+    }
+
+    /// Asks the user to type `expected` (the database name), as `heroku pg:reset` does.
+    func confirmTyped(_ what: String, expected: String) throws {
+        if options.assumeYes {
+            reporter.detail("confirmed by --yes: \(what)")
+            return
+        }
+        guard reporter.terminal.interactiveInput else {
+            throw BeekError.notConfirmed(
+                "\(what): this needs confirmation, and there is no terminal to ask on. Nothing was changed by this step; rerun with --yes to confirm.")
+        }
+        reporter.warning(what)
+        reporter.print("Type the database name '\(expected)' to continue, anything else to stop:")
+        guard let answer = reporter.terminal.readLine(), answer.trimmingCharacters(in: .whitespaces) == expected else {
+            throw BeekError.notConfirmed("not confirmed: \(what)")
+        }
+    }
+
+    /// `confirm(message)`: a yes/no guard. Declining stops the run.
+    func confirmYesNo(_ message: String) throws {
+        if dryRun {
+            reporter.planned(.read, "confirm", "\(message) (dry run: assumed yes)")
+            return
+        }
+        if options.assumeYes {
+            reporter.done("confirm", "\(message) (yes, by --yes)")
+            return
+        }
+        guard reporter.terminal.interactiveInput else {
+            throw BeekError.notConfirmed(
+                "\(message): needs confirmation and there is no terminal to ask on; rerun with --yes to confirm")
+        }
+        reporter.print("\(message) [y/N]")
+        let answer = reporter.terminal.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard answer == "y" || answer == "yes" else { throw BeekError.notConfirmed("not confirmed: \(message)") }
+    }
+
+    /// Closes every connection the run opened (also those the runbook forgot to close).
+    func closeAll() {
+        openHandles.forEach { $0.luaClose() }
+        openHandles.removeAll()
+    }
+}
