@@ -31,13 +31,24 @@ struct Beekrun: ParsableCommand {
     @Flag(name: .long, help: "Show a Lua traceback under runbook errors.")
     var verbose = false
 
+    @Flag(name: .long, help: "Print the runbook API as a LuaLS definition file (for editor completion) and exit.")
+    var api = false
+
     @Argument(help: ArgumentHelp("The runbook to run.", valueName: "SCRIPT.lua"))
-    var script: String
+    var script: String?
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the runbook.", valueName: "ARG"))
     var arguments: [String] = []
 
     func execute() -> Int32 {
+        if api {
+            FileHandle.standardOutput.write(Data(APIStubs.render().utf8))
+            return 0
+        }
+        guard let script else {
+            FileHandle.standardError.write(Data("error: missing SCRIPT.lua\n\(Beekrun.usageString())\n".utf8))
+            return 2
+        }
         let options: RunOptions
         do {
             options = try Invocation.options(script: script, arguments: arguments, dryRun: dryRun, assumeYes: yes,
