@@ -11,6 +11,10 @@ struct Beekrun: ParsableCommand {
             SCRIPT is a path (runbooks/sync.lua) or a bare name found in ./runbooks/ (sync.lua).
             Arguments after SCRIPT are given to the runbook as `args`.
 
+            beekrun mark-production URL     marks a database as production: every beekrun
+                                            connection to it is treated as production.
+            beekrun unmark-production URL   removes the mark (asks; --yes to confirm).
+
             Exit codes: 0 the runbook finished; 1 it failed or aborted; 2 usage error.
             Environment: PROD_DATABASE_URL, DEV_DATABASE_URL, BEEK_BACKUP_DIR (default backups/).
             """,
@@ -48,6 +52,9 @@ struct Beekrun: ParsableCommand {
         guard let script else {
             FileHandle.standardError.write(Data("error: missing SCRIPT.lua\n\(Beekrun.usageString())\n".utf8))
             return 2
+        }
+        if ProductionMarkCommand.names.contains(script), !FileManager.default.fileExists(atPath: script) {
+            return ProductionMarkCommand.run(script, arguments: arguments, assumeYes: yes, reporter: Reporter(terminal: .detect()))
         }
         let options: RunOptions
         do {

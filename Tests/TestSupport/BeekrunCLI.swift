@@ -3,8 +3,8 @@ import Foundation
 
 /// Runs the built `beekrun` binary the way a user does, in a temp directory holding the
 /// runbook, with no terminal attached (stdin, stdout and stderr are pipes).
-public struct BeekrunCLI {
-    public struct Result: CustomStringConvertible {
+public struct BeekrunCLI: Sendable {
+    public struct Result: CustomStringConvertible, Sendable {
         public var status: Int32
         public var stdout: String
         public var stderr: String

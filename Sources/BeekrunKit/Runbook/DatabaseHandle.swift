@@ -30,6 +30,9 @@ public final class DatabaseHandle: LuaHandle {
         return connection
     }
 
+    /// Which database this is, whatever handle reaches it.
+    var identity: String { "\(target.host ?? "")|\(target.port ?? "")|\(databaseName)" }
+
     /// The database name, which a destructive step's confirmation asks the user to type.
     public var databaseName: String { target.database ?? name }
 

@@ -15,6 +15,12 @@ public struct RunOptions {
     /// Bytes of Lua memory a runbook may use.
     public var memoryLimit: Int
 
+    /// Where backups and the audit trail go: `BEEK_BACKUP_DIR`, default `backups`.
+    public var backupDirectory: String {
+        let dir = environment["BEEK_BACKUP_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "backups"
+        return dir
+    }
+
     public init(scriptPath: String, displayPath: String? = nil, arguments: [String] = [], dryRun: Bool = false,
                 assumeYes: Bool = false, environment: [String: String] = [:], verbose: Bool = false,
                 memoryLimit: Int = 1 << 30) {

@@ -27,6 +27,7 @@ public enum RunbookRunner {
             let message = error.userMessage
             reporter.error(message)
             if options.verbose, let traceback = host.lastTraceback { reporter.detail(traceback) }
+            runtime.auditRunEnd(result: "failed", message: message, seconds: watch.seconds)
             if options.dryRun {
                 reporter.print("Dry run stopped: \(runtime.plan.summary) Nothing was changed.")
             } else {
@@ -34,6 +35,7 @@ public enum RunbookRunner {
             }
             return 1
         }
+        runtime.auditRunEnd(result: "ok", message: nil, seconds: watch.seconds)
         if options.dryRun {
             reporter.print("\(runtime.plan.summary) Nothing was changed (dry run).")
         } else {

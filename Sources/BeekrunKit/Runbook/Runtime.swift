@@ -13,10 +13,17 @@ public final class Runtime {
     /// Steps that ran (not planned), for the closing line.
     public private(set) var stepsRun = 0
     var openHandles: [DatabaseHandle] = []
+    /// Databases this run holds the run lock on (by host, port and name: two handles to one
+    /// database share it).
+    private var lockedDatabases: Set<String> = []
+    private let audit: AuditTrail?
 
     public init(options: RunOptions, reporter: Reporter) {
         self.options = options
         self.reporter = reporter
+        audit = options.dryRun ? nil : AuditTrail(
+            directory: options.backupDirectory, runbookPath: options.scriptPath, displayPath: options.displayPath,
+            warn: { reporter.warning($0) })
     }
 
     public var dryRun: Bool { options.dryRun }
@@ -38,13 +45,17 @@ public final class Runtime {
         try confirmIfNeeded(step)
         let watch = Stopwatch()
         do {
+            if let target = step.target { try lock(target) }
             let result = try apply()
             stepsRun += 1
             let text = [step.detail, outcome(result)].filter { !$0.isEmpty }.joined(separator: " · ")
             reporter.done(step.title, text, seconds: watch.seconds)
+            audit?.record(step: step.title, target: step.target?.target.description, result: "ok", message: text, seconds: watch.seconds)
             return result
         } catch {
             reporter.failed(step.title, firstLine(of: error), seconds: watch.seconds)
+            audit?.record(step: step.title, target: step.target?.target.description, result: "failed",
+                          message: error.userMessage, seconds: watch.seconds)
             throw error
         }
     }
@@ -57,11 +68,26 @@ public final class Runtime {
             let result = try body()
             let text = [detail, outcome(result)].filter { !$0.isEmpty }.joined(separator: " · ")
             reporter.done(title, text, seconds: watch.seconds)
+            audit?.record(step: title, target: nil, result: "ok", message: text, seconds: watch.seconds)
             return result
         } catch {
             reporter.failed(title, firstLine(of: error), seconds: watch.seconds)
+            audit?.record(step: title, target: nil, result: "failed", message: error.userMessage, seconds: watch.seconds)
             throw error
         }
+    }
+
+    /// Records the end of the run in the audit trail.
+    func auditRunEnd(result: String, message: String?, seconds: Double) {
+        audit?.record(step: "run", target: nil, result: result, message: message, seconds: seconds)
+    }
+
+    /// Takes the run lock on a database before this run's first write to it.
+    func lock(_ handle: DatabaseHandle) throws {
+        let key = handle.identity
+        guard !lockedDatabases.contains(key) else { return }
+        try RunLock.acquire(try handle.connectionOrThrow(), databaseName: handle.databaseName)
+        lockedDatabases.insert(key)
     }
 
     private func firstLine(of error: Error) -> String {

@@ -24,7 +24,7 @@ enum CorePrimitives {
         }
         let target = try ConnectionString(url)
         let name = try options.string("name") ?? target.database ?? "db"
-        let production = try options.bool("production", default: false)
+        var production = try options.bool("production", default: false)
         let readonly = try options.bool("readonly", default: false)
         var marks: [String] = []
         if readonly { marks.append("read only") }
@@ -36,6 +36,11 @@ enum CorePrimitives {
             // hidden in a query() is refused by the server.
             if readonly || runtime.dryRun {
                 try connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            }
+            // A database that marked itself production is production, whatever the runbook says.
+            if try ProductionMark.isMarked(connection), !production {
+                production = true
+                runtime.reporter.warning("\(name) is marked as a production database (beekrun mark-production): treated as production")
             }
             return DatabaseHandle(name: name, target: target, connection: connection,
                                   production: production, readonly: readonly)

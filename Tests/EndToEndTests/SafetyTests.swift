@@ -1,0 +1,127 @@
+import BeekrunKit
+import Foundation
+import Testing
+import TestSupport
+
+/// Guards that protect production and concurrent runs, and the audit trail.
+@Suite("Safety")
+struct SafetyTests {
+    let cluster = PostgresCluster.shared
+
+    @Test("a database marked production is production whatever the runbook says")
+    func productionMark() throws {
+        let db = try cluster.createDatabase("mark")
+        _ = try cluster.psql(db, "create table t(a int)")
+        let cli = try BeekrunCLI()
+        let mark = try cli.run(["mark-production", cluster.url(db)])
+        #expect(mark.status == 0, "\(mark)")
+        let script = "local db <close> = connect{url = env('DB'), name = 'dev'}\nprint('production', db.production)\nexec(db, 'insert into t values (1)')"
+        let r = try cli.runbook(script, environment: ["DB": cluster.url(db)])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("production\ttrue"))
+        #expect(r.stderr.contains("marked as a production database"))
+        #expect(try cluster.psql(db, "select count(*) from t") == "0")
+
+        #expect(try cli.run(["unmark-production", cluster.url(db)]).status == 1) // needs confirmation
+        #expect(try cli.run(["--yes", "unmark-production", cluster.url(db)]).status == 0)
+        let after = try cli.runbook(script, environment: ["DB": cluster.url(db)])
+        #expect(after.status == 0, "\(after)")
+        #expect(after.stdout.contains("production\tfalse"))
+    }
+
+    @Test("one run at a time per database: a second run fails at once and says who holds the lock")
+    func runLock() throws {
+        let db = try cluster.createDatabase("lock")
+        _ = try cluster.psql(db, "create table t(a int)")
+        let cli = try BeekrunCLI()
+        try cli.write("runbooks/slow.lua", """
+            local db <close> = connect{url = env('DB'), name = 'dev'}
+            exec(db, 'insert into t values (1)')
+            query(db, 'select pg_sleep(4)')
+            """)
+        nonisolated(unsafe) var first: BeekrunCLI.Result?
+        let thread = Thread { first = try? cli.run(["runbooks/slow.lua"], environment: ["DB": cluster.url(db)]) }
+        thread.start()
+        // Wait until the first run holds the lock.
+        var held = false
+        for _ in 0..<50 where !held {
+            usleep(100_000)
+            held = (try? cluster.psql(db, "select count(*) from pg_locks where locktype = 'advisory'")) == "1"
+        }
+        #expect(held)
+        let second = try cli.runbook("local db <close> = connect{url = env('DB')}\nexec(db, 'insert into t values (2)')",
+                                     environment: ["DB": cluster.url(db)])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("another beekrun run is writing to"))
+        #expect(second.stderr.contains("slow.lua"))
+        while first == nil { usleep(100_000) }
+        #expect(first?.status == 0)
+        // Released with the session: the next run works.
+        let third = try cli.runbook("local db <close> = connect{url = env('DB')}\nexec(db, 'insert into t values (3)')",
+                                    environment: ["DB": cluster.url(db)])
+        #expect(third.status == 0, "\(third)")
+        #expect(try cluster.psql(db, "select string_agg(a::text, ',' order by a) from t") == "1,3")
+    }
+
+    @Test("a killed run leaves no lock and no half-done transaction")
+    func killedRun() throws {
+        let db = try cluster.createDatabase("kill")
+        _ = try cluster.psql(db, "create table t(a int); insert into t values (0)")
+        let cli = try BeekrunCLI()
+        try cli.write("runbooks/killme.lua", """
+            local db <close> = connect{url = env('DB')}
+            transaction(db, function()
+              exec(db, 'delete from t')
+              exec(db, 'insert into t values (1)')
+              query(db, 'select pg_sleep(30)')
+            end)
+            """)
+        let pidFile = cli.directory + "/pid"
+        let script = "\(BeekrunCLI.binary) runbooks/killme.lua > /dev/null 2>&1 & echo $! > \(pidFile); wait"
+        let thread = Thread { _ = try? Subprocess.run("/bin/sh", ["-c", "cd \(cli.directory) && DB='\(cluster.url(db))' \(script)"]) }
+        thread.start()
+        var sleeping = false
+        for _ in 0..<100 where !sleeping {
+            usleep(100_000)
+            sleeping = (try? cluster.psql(db, "select count(*) from pg_stat_activity where query like 'select pg_sleep(30)%'")) == "1"
+        }
+        #expect(sleeping)
+        let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        kill(pid_t(pid)!, SIGKILL)
+        // The server notices the dead client and rolls back; the lock goes with the session.
+        var gone = false
+        for _ in 0..<100 where !gone {
+            usleep(100_000)
+            gone = (try? cluster.psql(db, "select count(*) from pg_stat_activity where query like 'select pg_sleep(30)%'")) == "0"
+            if !gone { _ = try? cluster.psql(db, "select pg_cancel_backend(pid) from pg_stat_activity where query like 'select pg_sleep(30)%'") }
+        }
+        #expect(try cluster.psql(db, "select string_agg(a::text, ',') from t") == "0")
+        let next = try cli.runbook("local db <close> = connect{url = env('DB')}\nexec(db, 'insert into t values (5)')",
+                                   environment: ["DB": cluster.url(db)])
+        #expect(next.status == 0, "\(next)")
+    }
+
+    @Test("every real run appends JSON lines to the audit trail; a dry run does not")
+    func auditTrail() throws {
+        let db = try cluster.createDatabase("audit")
+        _ = try cluster.psql(db, "create table t(a int)")
+        let cli = try BeekrunCLI()
+        let url = cluster.uri(db, user: "postgres", password: "audit-pass-123")
+        let script = "local db <close> = connect{url = env('DB'), name = 'dev'}\nexec(db, 'insert into t values (1)')"
+        _ = try cli.runbook(script, flags: ["--dry-run"], environment: ["DB": url])
+        #expect(!FileManager.default.fileExists(atPath: cli.directory + "/backups/beekrun-audit.jsonl"))
+        let r = try cli.runbook(script, environment: ["DB": url])
+        #expect(r.status == 0, "\(r)")
+        let text = try String(contentsOfFile: cli.directory + "/backups/beekrun-audit.jsonl", encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3) // connect, exec, run
+        #expect(!text.contains("audit-pass-123"))
+        let exec = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as! [String: Any]
+        #expect(exec["step"] as? String == "exec on dev")
+        #expect(exec["result"] as? String == "ok")
+        #expect(exec["runbook"] as? String == "runbooks/test.lua")
+        #expect((exec["runbook_sha256"] as? String)?.count == 64)
+        #expect((exec["target"] as? String)?.contains("****") == true)
+        for key in ["time", "user", "host", "duration_ms"] { #expect(exec[key] != nil) }
+    }
+}
