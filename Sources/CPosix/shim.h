@@ -14,4 +14,16 @@ static inline int beek_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); 
 static inline int beek_spawn_chdir(posix_spawn_file_actions_t *actions, const char *dir) {
     return posix_spawn_file_actions_addchdir_np(actions, dir);
 }
+/// Children start with a clean signal state: nothing blocked, every signal at its default.
+/// Without it they inherit the mask of the spawning thread (Dispatch blocks signals in its
+/// threads), and a shell waiting for its own child would never see SIGCHLD.
+#include <signal.h>
+static inline void beek_spawnattr_clean_signals(posix_spawnattr_t *attributes, short extraFlags) {
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(attributes, &none);
+    posix_spawnattr_setsigdefault(attributes, &all);
+    posix_spawnattr_setflags(attributes, (short)(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | extraFlags));
+}
 #endif

@@ -20,7 +20,7 @@ public final class PostgresCluster: @unchecked Sendable {
     public let socketDir: String
     public let port: Int
     public let binDir: String
-    private let runAsPostgres: Bool
+    private let server: LocalCluster
     private let lock = NSLock()
     private var counter = 0
 
@@ -29,35 +29,21 @@ public final class PostgresCluster: @unchecked Sendable {
     public static let passwordRolePassword = "s3cr3t-Pa55word"
 
     init() throws {
-        binDir = try PostgresCluster.findBinDir()
-        runAsPostgres = geteuid() == 0
-        root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("beekrun-test-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        socketDir = root
-        port = Int.random(in: 20000...60000)
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        if runAsPostgres { _ = try Subprocess.run("/bin/chown", ["postgres:", root]) }
-        let data = root + "/data"
-        try runServerTool("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                                     "--locale=C.UTF-8", "--no-sync"])
         // The password role must use scram; everyone else is trusted on the private socket.
-        let hba = "local all \(PostgresCluster.passwordRole) scram-sha-256\nlocal all all trust\n"
-        try hba.write(toFile: data + "/pg_hba.conf", atomically: true, encoding: .utf8)
-        if runAsPostgres { _ = try Subprocess.run("/bin/chown", ["postgres:", data + "/pg_hba.conf"]) }
-        let options = "-k \(socketDir) -p \(port) -c listen_addresses='' -c fsync=off "
-            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-        try runServerTool("pg_ctl", ["-D", data, "-l", root + "/server.log", "-o", options, "-w", "-t", "60", "start"])
+        server = try LocalCluster(prefix: "beekrun-test", hbaLines: ["local all \(PostgresCluster.passwordRole) scram-sha-256"])
+        root = server.root
+        socketDir = server.socketDirectory
+        port = server.port
+        binDir = server.binDir
         let admin = try connect("postgres")
         try admin.execute("""
             CREATE ROLE \(PostgresCluster.passwordRole) LOGIN PASSWORD '\(PostgresCluster.passwordRolePassword)';
             """)
     }
 
-    /// Stops the shared cluster (if it was started) and removes its directory.
+    /// Stops the shared cluster (if it was started); its directory goes with it.
     static func stopShared() {
-        guard let cluster = startedCluster else { return }
-        try? cluster.runServerTool("pg_ctl", ["-D", cluster.root + "/data", "-m", "immediate", "-w", "stop"])
-        try? FileManager.default.removeItem(atPath: cluster.root)
+        startedCluster?.server.stop()
     }
     nonisolated(unsafe) static var startedCluster: PostgresCluster?
 
@@ -104,32 +90,5 @@ public final class PostgresCluster: @unchecked Sendable {
         let out = try clientTool("pg_dump", ["--schema-only", "--no-owner"] + extra + ["-d", database])
         guard out.succeeded else { throw BeekError.failed("pg_dump failed: \(out.stderr)") }
         return out.stdout
-    }
-
-    private func runServerTool(_ tool: String, _ arguments: [String]) throws {
-        let path = binDir + "/" + tool
-        let out = runAsPostgres
-            ? try Subprocess.run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments)
-            : try Subprocess.run(path, arguments)
-        guard out.succeeded else {
-            let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
-            throw BeekError.failed("\(tool) failed (\(out.status)): \(out.stderr)\n\(out.stdout)\n\(log)")
-        }
-    }
-
-    /// The newest installed server's bin directory (Debian keeps them in /usr/lib/postgresql/N/bin).
-    static func findBinDir() throws -> String {
-        let base = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
-            .compactMap(Int.init).sorted(by: >)
-        for v in versions where FileManager.default.isExecutableFile(atPath: "\(base)/\(v)/bin/initdb") {
-            return "\(base)/\(v)/bin"
-        }
-        let which = try Subprocess.run("/bin/sh", ["-c", "command -v initdb"])
-        if which.succeeded {
-            return URL(fileURLWithPath: which.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-                .deletingLastPathComponent().path
-        }
-        throw BeekError.failed("no PostgreSQL server found: apt-get install -y postgresql")
     }
 }

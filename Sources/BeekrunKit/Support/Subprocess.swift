@@ -37,13 +37,17 @@ public struct Subprocess {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         if let directory { beek_spawn_chdir(&actions, directory) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        beek_spawnattr_clean_signals(&attributes, 0)
 
         let argv = [executable] + arguments
         let envList = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let spawnStatus = argv.withCStrings { cArgs in
             envList.withCStrings { cEnv in
-                posix_spawnp(&pid, executable, &actions, nil,
+                posix_spawnp(&pid, executable, &actions, &attributes,
                              UnsafeMutablePointer(mutating: cArgs).withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: argv.count + 1) { $0 },
                              UnsafeMutablePointer(mutating: cEnv).withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: envList.count + 1) { $0 })
             }
