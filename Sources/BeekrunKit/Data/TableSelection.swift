@@ -36,7 +36,7 @@ enum TableSelection {
         // Leaf tables and partitioned parents; a parent maps to its leaf partitions.
         let result = try conn.query("""
             select n.nspname, c.relname, c.oid::text, c.relkind::text,
-                   coalesce((select array_to_string(array_agg(t.relid::text), ',')
+                   coalesce((select array_to_string(array_agg(t.relid::oid::text), ',')
                              from pg_partition_tree(c.oid) t where t.isleaf and c.relkind = 'p'), '')
             from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where c.relkind in ('r', 'p') and n.nspname = any($1::text[])
@@ -72,6 +72,7 @@ enum TableSelection {
             for c in candidates where matches(entry, c) { (c.isParent ? c.leaves : [c.oid]).forEach { excluded.insert($0) } }
         }
         return try chosen.filter { !excluded.contains($0) }.map { try describe(conn, oid: $0) }
+            .sorted { ($0.schema, $0.name) < ($1.schema, $1.name) }
     }
 
     /// Name, stored columns and size of one table.
