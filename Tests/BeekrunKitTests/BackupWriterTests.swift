@@ -93,7 +93,7 @@ struct BackupWriterTests {
             data: tables.map { "insert into \($0) select generate_series(1, 1000 * \($0.dropFirst()));" }.joined())
         let writer = try DataFixtures.cluster.connect(srcName)
         let fired = Collected<Bool>()
-        let options = BackupOptions(directory: try DataFixtures.backupDirectory(), connections: 2, progress: { _, _, _ in
+        let options = BackupOptions(directory: try DataFixtures.backupDirectory(), connections: 3, progress: { _, _, _ in
             // After the first report, another session commits rows into every table.
             if fired.all.isEmpty {
                 fired.add(true)
@@ -130,6 +130,13 @@ struct BackupWriterTests {
         #expect(plan.rows == 10)
         #expect(plan.path.hasPrefix(dir + "/" + srcName + "_"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        // A dry-run restore of that planned backup: counts what the target holds now.
+        let target = try DataFixtures.cluster.connect(try DataFixtures.cluster.createDatabase("plan"))
+        try target.execute("create table a (id int); insert into a values (1), (2)")
+        let restore = try Restorer.plan(target, backup: plan, RestoreOptions(tables: ["a", "b"]))
+        #expect(restore.tables.map(\.name) == ["public.a", "public.b"])
+        #expect(restore.rows == 10)
+        #expect(restore.existingRows == 2)
     }
 
     @Test("progress is reported per table with final counts")

@@ -46,6 +46,8 @@ public struct BackupResult: Sendable {
 public struct BackupPlan: Sendable {
     public struct Table: Sendable, Equatable {
         public var name: String       // schema.name
+        public var schema: String
+        public var table: String
         public var rows: Int          // exact count at planning time
         public var estimatedBytes: Int // the table's size on disk; the JSON file is of the same order
     }
@@ -150,7 +152,7 @@ public enum BackupWriter {
         var planned: [BackupPlan.Table] = []
         for t in tables {
             let rows = Int(try db.scalar("select count(*) from \(t.qualified)") ?? "0") ?? 0
-            planned.append(.init(name: t.displayName, rows: rows, estimatedBytes: t.diskBytes))
+            planned.append(.init(name: t.displayName, schema: t.schema, table: t.name, rows: rows, estimatedBytes: t.diskBytes))
         }
         let sequences = try TableSelection.sequences(db, schemas: Array(Set(options.schemas + tables.map(\.schema))).sorted())
         let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
@@ -214,11 +216,15 @@ public enum BackupWriter {
                 }
             }
         }
-        if pool.count == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: pool.count, execute: work)
+        // One thread per connection: the copies block on the network, not on the CPU, so
+        // they must not be capped at the core count (as concurrentPerform would).
+        let group = DispatchGroup()
+        for worker in pool.indices.dropFirst() {
+            group.enter()
+            Thread { work(worker); group.leave() }.start()
         }
+        work(0)
+        group.wait()
         return try state.results()
     }
 

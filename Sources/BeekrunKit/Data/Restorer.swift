@@ -153,6 +153,23 @@ public enum Restorer {
                            materializedViews: views.map(\.display), legacy: legacy)
     }
 
+    /// What restoring a backup that is only planned (a dry run's `backup`) would do: the
+    /// planned tables and row counts, with the rows now in the target counted where the
+    /// table exists. Nothing is refused, since earlier steps of the same run (clone_schema)
+    /// may create the tables; sequences and views are not known yet and stay empty.
+    public static func plan(_ db: PGConnection, backup: BackupPlan, _ options: RestoreOptions = .init()) throws -> RestorePlan {
+        let chosen = try BackupReader.choose(backup.tables, by: options.tables, name: { ($0.schema, $0.table) })
+        var tables: [RestorePlan.Table] = []
+        for t in chosen {
+            var existing = 0
+            if try TableSelection.tableOID(db, schema: t.schema, name: t.table) != nil {
+                existing = Int(try db.scalar("select count(*) from \(SQL.qualified(t.schema, t.table))") ?? "0") ?? 0
+            }
+            tables.append(.init(name: t.name, rows: t.rows, bytes: t.estimatedBytes, existingRows: existing))
+        }
+        return RestorePlan(path: backup.path, tables: tables, sequences: [], materializedViews: [], legacy: false)
+    }
+
     // MARK: Checking
 
     /// A restored table in the target database.
