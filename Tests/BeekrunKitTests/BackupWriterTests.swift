@@ -31,6 +31,10 @@ struct BackupWriterTests {
         let name = URL(fileURLWithPath: backup.path).lastPathComponent
         #expect(name.range(of: #"^prod_\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$"#, options: .regularExpression) != nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [name]) // no temp folder left
+        // Another one with the same label within the second does not collide.
+        let second = try BackupWriter.run(src, BackupOptions(directory: dir, label: "prod"))
+        #expect(second.path != backup.path)
+        try FileManager.default.removeItem(atPath: second.path)
         let m = backup.manifest
         #expect(m.format == "beekrun-backup" && m.formatVersion == 1)
         #expect(m.source.database == srcName)

@@ -126,12 +126,22 @@ struct RestoreSafetyTests {
         } catch let error as BeekError {
             #expect(error.description.contains("public.orders"))
         }
+        // orders alone would point at customers the target does not have: checked, refused.
+        do {
+            _ = try Restorer.run(dst, from: backup.path, RestoreOptions(tables: ["orders"]))
+            Issue.record("expected a refusal")
+        } catch let error as BeekError {
+            #expect(error.description.contains("orders_customer_id_fkey"))
+        }
+        #expect(try dst.scalar("select count(*) from orders") == "1")
         let result = try Restorer.run(dst, from: backup.path, RestoreOptions(tables: ["public.orders", "customers"]))
         #expect(result.tables.map(\.name) == ["public.customers", "public.orders"])
         #expect(result.sequences == ["public.customers_id_seq", "public.orders_id_seq"])
         #expect(try DataFixtures.digest(dst, "orders") == DataFixtures.digest(src, "orders"))
         #expect(try dst.scalar("select count(*) from audit") == "1") // not restored, kept
         #expect(throws: BeekError.self) { _ = try Restorer.run(dst, from: backup.path, RestoreOptions(tables: ["nope"])) }
+        // With its customers present, orders alone restores.
+        #expect(try Restorer.run(dst, from: backup.path, RestoreOptions(tables: ["orders"])).rows == 200)
     }
 
     @Test("a table missing in the target, or missing a column, is refused before any change")

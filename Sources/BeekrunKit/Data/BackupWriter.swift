@@ -95,9 +95,12 @@ public enum BackupWriter {
         }
         let label = safeLabel(options.label ?? database)
         let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
-        let finalPath = directory + "/" + label + "_" + meta.value(0, 4)!
-        guard !FileManager.default.fileExists(atPath: finalPath) else {
-            throw BeekError.file(path: finalPath, reason: "a backup with this name already exists")
+        // Two backups with one label in the same second get "-2", "-3" … rather than fail.
+        var finalPath = directory + "/" + label + "_" + meta.value(0, 4)!
+        var suffix = 1
+        while FileManager.default.fileExists(atPath: finalPath) {
+            suffix += 1
+            finalPath = directory + "/" + label + "_" + meta.value(0, 4)! + "-\(suffix)"
         }
         let tempPath = directory + "/." + label + "_" + meta.value(0, 4)! + ".partial-\(getpid())"
         do {
@@ -162,7 +165,11 @@ public enum BackupWriter {
 
     /// The fixed settings plus a search_path that makes `regclass`-like values print
     /// schema-qualified, so they mean the same object when read back elsewhere.
-    static var backupSettings: [(String, String)] { SessionSettings.fidelity + [("search_path", "pg_catalog")] }
+    /// `row_security = off` makes a table whose policies would hide rows from this role
+    /// fail the backup instead of silently backing up only the visible rows (as pg_dump).
+    static var backupSettings: [(String, String)] {
+        SessionSettings.fidelity + [("search_path", "pg_catalog"), ("row_security", "off")]
+    }
 
     /// A label usable as a folder-name prefix: no path separators or leading dots.
     static func safeLabel(_ label: String) -> String {

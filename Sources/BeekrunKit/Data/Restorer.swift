@@ -113,6 +113,7 @@ public enum Restorer {
             }
         }
         try guardState.release(db)
+        if guardState.mode == .replica { try checkBoundaryKeys(db, targets) }
         let sequences = try setSequences(db, reader, targets, filtered: options.tables != nil)
         let views = try MaterializedViews.dependingOn(db, tables: targets.map(\.oid))
         for view in views { try db.execute("REFRESH MATERIALIZED VIEW \(view.qualified)") }
@@ -322,6 +323,34 @@ public enum Restorer {
             SELECT \(columns) FROM json_populate_recordset(NULL::\(target.qualified), $1::json)
             """, [text])
         return r.affectedRows ?? table.rows
+    }
+
+    /// Rows loaded in replica mode were not checked against their foreign keys. Keys
+    /// between restored tables hold (the backup is one snapshot); keys from a restored
+    /// table to one left out are checked here, as re-adding them would.
+    static func checkBoundaryKeys(_ db: PGConnection, _ targets: [Target]) throws {
+        let keys = try db.query("""
+            select k.conname, k.conrelid::regclass::text, k.confrelid::regclass::text,
+                   (select string_agg(quote_ident(attname), ',' order by ord) from unnest(k.conkey) with ordinality u(n, ord)
+                    join pg_attribute on attrelid = k.conrelid and attnum = u.n),
+                   (select string_agg(quote_ident(attname), ',' order by ord) from unnest(k.confkey) with ordinality u(n, ord)
+                    join pg_attribute on attrelid = k.confrelid and attnum = u.n)
+            from pg_constraint k
+            where k.contype = 'f' and k.convalidated and k.conrelid = any($1::oid[]) and not k.confrelid = any($1::oid[])
+            """, [TableSelection.textArray(targets.map(\.oid))]).rows
+        for k in keys {
+            let child = k[3]!.split(separator: ",").map(String.init), parent = k[4]!.split(separator: ",").map(String.init)
+            // MATCH SIMPLE: a key with a NULL column references nothing.
+            let notNull = child.map { "c.\($0) IS NOT NULL" }.joined(separator: " AND ")
+            let join = zip(child, parent).map { "p.\($1) = c.\($0)" }.joined(separator: " AND ")
+            let broken = try db.scalar("""
+                SELECT count(*) FROM ONLY \(k[1]!) c WHERE \(notNull)
+                AND NOT EXISTS (SELECT 1 FROM \(k[2]!) p WHERE \(join))
+                """)
+            if broken != "0" {
+                throw BeekError.refused("\(broken ?? "some") restored rows of \(k[1]!) reference rows missing from \(k[2]!) (foreign key \(k[0]!)); restore \(k[2]!) too; nothing was restored")
+            }
+        }
     }
 
     // MARK: Sequences
