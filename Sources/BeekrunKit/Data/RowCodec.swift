@@ -46,8 +46,18 @@ enum RowCodec {
                     var run = i
                     while i < n {
                         let c = base[i]
-                        if c >= 0x20 && c != quote && c != backslash { i += 1; continue }
+                        if c >= 0x20 && c != quote && c != backslash && c != 0xEF { i += 1; continue }
                         if c == tab || c == newline { break }
+                        if c == 0xEF {
+                            // U+FEFF (EF BB BF) is valid raw, but some JSON readers (Foundation
+                            // on Linux) drop it at the start of a string: write it escaped.
+                            guard i + 2 < n, base[i + 1] == 0xBB, base[i + 2] == 0xBF else { i += 1; continue }
+                            if i > run { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run)) }
+                            out.append(contentsOf: byteOrderMarkEscape)
+                            i += 3
+                            run = i
+                            continue
+                        }
                         // Flush the plain run before the byte that needs an escape.
                         if i > run { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run)) }
                         if c == backslash {
@@ -87,6 +97,7 @@ enum RowCodec {
     }
 
     static let nullBytes: [UInt8] = Array("null".utf8)
+    static let byteOrderMarkEscape: [UInt8] = Array("\\ufeff".utf8)
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func appendUnicodeEscape(_ c: UInt8, to out: inout [UInt8]) {
