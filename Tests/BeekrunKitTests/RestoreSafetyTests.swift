@@ -187,6 +187,8 @@ struct RestoreSafetyTests {
             create table edge (id int primary key, node_id int references node);
             alter table node add constraint node_other_fk foreign key (other) references edge deferrable;
             create table log (what text);
+            create table reading (at int, node_id int references node) partition by range (at);
+            create table reading_1 partition of reading for values from (0) to (100);
             create function log_node() returns trigger language plpgsql as $$
             begin insert into log values ('node'); return new; end $$;
             create trigger node_logged after insert on node for each row execute function log_node();
@@ -195,16 +197,18 @@ struct RestoreSafetyTests {
         try owner.execute("""
             begin; set constraints all deferred;
             insert into node values (1, 2, 10), (2, 1, null), (3, 3, 10); insert into edge values (10, 1);
+            insert into reading values (5, 3);
             commit; truncate log;
             """)
         let backup = try BackupWriter.run(owner, BackupOptions(directory: try DataFixtures.backupDirectory(), label: "owner"))
-        try owner.execute("truncate node, edge, log")
+        try owner.execute("truncate node, edge, log, reading")
         let result = try Restorer.run(owner, from: backup.path)
         #expect(result.mode == .constraintsDropped)
         #expect(try owner.scalar("select count(*) from node") == "3")
         #expect(try owner.scalar("select count(*) from log") == "0")
         // The keys and the trigger are back, as they were.
-        #expect(try owner.scalar("select count(*) from pg_constraint where contype = 'f'") == "3")
+        #expect(try owner.scalar("select count(*) from pg_constraint where contype = 'f' and conparentid = 0") == "4")
+        #expect(try owner.scalar("select count(*) from reading_1") == "1")
         #expect(try owner.scalar("select condeferrable from pg_constraint where conname = 'node_other_fk'") == "t")
         #expect(try owner.scalar("select tgenabled::text from pg_trigger where tgname = 'node_logged'") == "O")
         #expect(throws: BeekError.self) { try owner.execute("insert into edge values (11, 999)") }

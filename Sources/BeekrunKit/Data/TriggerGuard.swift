@@ -28,10 +28,17 @@ struct TriggerGuard {
         }
         var guardState = TriggerGuard(mode: .constraintsDropped, previousRole: nil)
         let list = TableSelection.textArray(oids)
+        // A partition's keys are clones of its partitioned parent's (conparentid <> 0) and
+        // can only be dropped there: take the keys of the tables and of their ancestors.
         let keys = try db.query("""
+            with rels as (
+                select unnest($1::oid[]) as relid
+                union select a.relid from unnest($1::oid[]) t(oid), pg_partition_ancestors(t.oid) a
+            )
             select distinct k.conrelid::regclass::text, k.conname, pg_get_constraintdef(k.oid)
             from pg_constraint k
-            where k.contype = 'f' and (k.conrelid = any($1::oid[]) or k.confrelid = any($1::oid[]))
+            where k.contype = 'f' and k.conparentid = 0
+              and (k.conrelid in (select relid from rels) or k.confrelid in (select relid from rels))
             """, [list]).rows
         for k in keys {
             try db.execute("ALTER TABLE \(k[0]!) DROP CONSTRAINT \(SQL.quoteIdent(k[1]!))")
