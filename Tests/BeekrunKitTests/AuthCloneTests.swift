@@ -150,6 +150,33 @@ struct AuthCloneTests {
         #expect(try dst.scalar("select count(*) from auth.users") == "6")
     }
 
+    @Test("without replica mode, the owner's triggers on auth tables are disabled for the copy and put back")
+    func ownerWithoutReplica() throws {
+        let role = "beek_auth_\(UInt16.random(in: 0...UInt16.max))"
+        var conns: [PGConnection] = []
+        for prefix in ["authsrc", "authdst"] {
+            let name = try cluster.createDatabase(prefix)
+            let admin = try cluster.connect(name)
+            try admin.execute("""
+                do $$ begin if not exists (select from pg_roles where rolname = '\(role)') then create role \(role) login; end if; end $$;
+                grant create on database \(SQL.quoteIdent(name)) to \(role); grant create on schema public to \(role);
+                """)
+            conns.append(try PGConnection(ConnectionString(cluster.url(name, user: role))))
+        }
+        let (src, dst) = (conns[0], conns[1])
+        try src.execute(authSchema(extraUserColumn: "src_only text"))
+        try dst.execute(authSchema(extraUserColumn: "dst_only text"))
+        try src.execute(sourceUsers)
+        try dst.execute(targetUsers)
+        try dst.execute("truncate public.trigger_log")
+        let counts = try AuthCloner.run(from: src, to: dst)
+        #expect(counts == AuthCloneCounts(deletedUsers: 4, users: 3, identities: 3, factors: 1))
+        #expect(try dst.scalar("select count(*) from public.profiles") == "3")
+        #expect(try dst.scalar("select count(*) from public.trigger_log") == "0")
+        #expect(try dst.scalar("select tgenabled::text from pg_trigger where tgname = 'identity_logged'") == "A")
+        #expect(try dst.scalar("select tgenabled::text from pg_trigger where tgname = 'on_auth_user_created'") == "O")
+    }
+
     @Test("inside the caller's transaction it joins it and a rollback undoes it")
     func callerTransaction() throws {
         let (src, dst) = try databases()
