@@ -1,0 +1,310 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options of `backup(db, {dir, label, schemas, tables, exclude})`.
+public struct BackupOptions: Sendable {
+    /// The folder that receives `LABEL_YYYY-MM-DDTHH-MM-SSZ/` (created when missing).
+    public var directory: String
+    /// The folder name's prefix; the database name when nil.
+    public var label: String?
+    public var schemas: [String]
+    /// Only these tables (`name` or `schema.name`, `*`/`?` allowed); all tables of `schemas` when nil.
+    public var tables: [String]?
+    /// Tables left out (same patterns).
+    public var exclude: [String]
+    /// Connections reading in parallel from one exported snapshot (1 = the given one only).
+    public var connections: Int
+    public var progress: DataProgressHandler?
+
+    public init(directory: String = "backups", label: String? = nil, schemas: [String] = ["public"],
+                tables: [String]? = nil, exclude: [String] = [], connections: Int = 2,
+                progress: DataProgressHandler? = nil) {
+        self.directory = directory
+        self.label = label
+        self.schemas = schemas
+        self.tables = tables
+        self.exclude = exclude
+        self.connections = connections
+        self.progress = progress
+    }
+}
+
+/// A finished backup.
+public struct BackupResult: Sendable {
+    /// The backup folder.
+    public var path: String
+    public var manifest: BackupManifest
+    public var tables: Int { manifest.tables.count }
+    public var rows: Int { manifest.tables.reduce(0) { $0 + $1.rows } }
+    /// Bytes of the table files.
+    public var bytes: Int { manifest.tables.reduce(0) { $0 + $1.bytes } }
+}
+
+/// What a backup would do, computed by reading only (for `--dry-run`).
+public struct BackupPlan: Sendable {
+    public struct Table: Sendable, Equatable {
+        public var name: String       // schema.name
+        public var schema: String
+        public var table: String
+        public var rows: Int          // exact count at planning time
+        public var estimatedBytes: Int // the table's size on disk; the JSON file is of the same order
+    }
+    /// The folder the backup would be written to (named after the time of planning).
+    public var path: String
+    public var tables: [Table]
+    public var sequences: Int
+    public var rows: Int { tables.reduce(0) { $0 + $1.rows } }
+    public var estimatedBytes: Int { tables.reduce(0) { $0 + $1.estimatedBytes } }
+}
+
+/// Writes JSON backups: one consistent snapshot, rows streamed from COPY to disk.
+public enum BackupWriter {
+    /// Backs up the selected tables of `db` into a new folder under `options.directory`.
+    ///
+    /// Consistency: when `db` is not in a transaction, the backup runs in its own
+    /// `REPEATABLE READ, READ ONLY` transaction whose snapshot is exported to up to
+    /// `options.connections - 1` more connections, which copy tables in parallel. When the
+    /// caller already has a transaction open, the backup reads inside it on `db` alone (it
+    /// is then as consistent as that transaction: use REPEATABLE READ for a snapshot).
+    ///
+    /// Memory: each row goes from libpq's buffer through the codec into a 1 MB write
+    /// buffer; nothing holds more than one row of a table, whatever its size.
+    ///
+    /// The folder is written under a hidden temporary name and renamed when the manifest,
+    /// written last, is on disk: a folder named like a backup is always complete.
+    public static func run(_ db: PGConnection, _ options: BackupOptions) throws -> BackupResult {
+        let ownTransaction = !db.inTransaction
+        if ownTransaction { try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
+        var committed = false
+        defer { if ownTransaction && !committed { _ = try? db.execute("ROLLBACK") } }
+        let previous = try SessionSettings.apply(db, backupSettings)
+
+        let tables = try TableSelection.select(db, schemas: options.schemas, tables: options.tables, exclude: options.exclude)
+        let meta = try db.query("""
+            select current_database(), current_setting('server_version'), current_setting('server_version_num'),
+                   to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24-MI-SS"Z"'),
+                   current_setting('lc_monetary')
+            """)
+        let database = meta.value(0, 0)!
+        // Tables are locked as pg_dump does, so no DDL can change them while they are copied.
+        if !tables.isEmpty {
+            try db.execute("LOCK TABLE " + tables.map(\.qualified).joined(separator: ", ") + " IN ACCESS SHARE MODE")
+        }
+        let label = safeLabel(options.label ?? database)
+        let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
+        // Two backups with one label in the same second get "-2", "-3" … rather than fail.
+        var finalPath = directory + "/" + label + "_" + meta.value(0, 4)!
+        var suffix = 1
+        while FileManager.default.fileExists(atPath: finalPath) {
+            suffix += 1
+            finalPath = directory + "/" + label + "_" + meta.value(0, 4)! + "-\(suffix)"
+        }
+        let tempPath = directory + "/." + label + "_" + meta.value(0, 4)! + ".partial-\(getpid())"
+        do {
+            try FileManager.default.createDirectory(atPath: tempPath, withIntermediateDirectories: true)
+        } catch {
+            throw BeekError.file(path: tempPath, reason: "cannot create the backup folder: \(error.localizedDescription)")
+        }
+        var renamed = false
+        defer { if !renamed { try? FileManager.default.removeItem(atPath: tempPath) } }
+
+        // File names are fixed before copying so parallel workers never race on them.
+        var taken = Set<String>()
+        let jobs: [(DataTable, String)] = tables.map { t in
+            let name = TableFile.fileName(schema: t.schema, table: t.name, taken: taken)
+            taken.insert(name.lowercased())
+            return (t, name)
+        }
+        let entries = try copyTables(db, jobs: jobs, folder: tempPath, ownTransaction: ownTransaction, options: options)
+        let sequences = try TableSelection.sequences(db, schemas: Array(Set(options.schemas + tables.map(\.schema))).sorted())
+
+        var settings = Dictionary(uniqueKeysWithValues: SessionSettings.fidelity.prefix(6).map { ($0.0, $0.1) })
+        settings["lc_monetary"] = meta.value(0, 5)!
+        let manifest = BackupManifest(
+            format: BackupManifest.formatName, formatVersion: BackupManifest.currentVersion, label: label,
+            source: .init(database: database, serverVersion: meta.value(0, 1)!, serverVersionNum: Int(meta.value(0, 2)!) ?? 0),
+            snapshotTime: meta.value(0, 3)!, schemas: options.schemas, settings: settings,
+            tables: entries, sequences: sequences)
+        let manifestFile = try HashingFileWriter(path: tempPath + "/" + BackupManifest.fileName)
+        try manifestFile.append(Array(try manifest.encoded()))
+        try manifestFile.append([0x0A])
+        _ = try manifestFile.finish()
+        try syncDirectory(tempPath)
+
+        if ownTransaction {
+            try db.execute("COMMIT")
+            committed = true
+        } else {
+            try SessionSettings.restore(db, previous)
+        }
+        guard rename(tempPath, finalPath) == 0 else {
+            throw BeekError.file(path: finalPath, reason: "cannot rename the finished backup: \(String(cString: strerror(errno)))")
+        }
+        renamed = true
+        try? syncDirectory(directory)
+        return BackupResult(path: finalPath, manifest: manifest)
+    }
+
+    /// Counts what `run` would write, reading only.
+    public static func plan(_ db: PGConnection, _ options: BackupOptions) throws -> BackupPlan {
+        let tables = try TableSelection.select(db, schemas: options.schemas, tables: options.tables, exclude: options.exclude)
+        let meta = try db.query("select current_database(), to_char(now() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24-MI-SS\"Z\"')")
+        var planned: [BackupPlan.Table] = []
+        for t in tables {
+            let rows = Int(try db.scalar("select count(*) from \(t.qualified)") ?? "0") ?? 0
+            planned.append(.init(name: t.displayName, schema: t.schema, table: t.name, rows: rows, estimatedBytes: t.diskBytes))
+        }
+        let sequences = try TableSelection.sequences(db, schemas: Array(Set(options.schemas + tables.map(\.schema))).sorted())
+        let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
+        let path = directory + "/" + safeLabel(options.label ?? meta.value(0, 0)!) + "_" + meta.value(0, 1)!
+        return BackupPlan(path: path, tables: planned, sequences: sequences.count)
+    }
+
+    /// The fixed settings plus a search_path that makes `regclass`-like values print
+    /// schema-qualified, so they mean the same object when read back elsewhere.
+    /// `row_security = off` makes a table whose policies would hide rows from this role
+    /// fail the backup instead of silently backing up only the visible rows (as pg_dump).
+    static var backupSettings: [(String, String)] {
+        SessionSettings.fidelity + [("search_path", "pg_catalog"), ("row_security", "off")]
+    }
+
+    /// A label usable as a folder-name prefix: no path separators or leading dots.
+    static func safeLabel(_ label: String) -> String {
+        var out = String(label.map { ($0 == "/" || $0 == "\\" || $0 == "\u{0}") ? "_" : $0 })
+        while out.hasPrefix(".") { out.removeFirst() }
+        return out.isEmpty ? "backup" : out
+    }
+
+    // MARK: Copying
+
+    /// Copies every job's table into its file, over `db` and, when the backup owns its
+    /// snapshot, extra connections sharing it. Largest tables first, so the connections
+    /// finish together.
+    static func copyTables(_ db: PGConnection, jobs: [(DataTable, String)], folder: String,
+                           ownTransaction: Bool, options: BackupOptions) throws -> [BackupManifest.Table] {
+        var extra: [PGConnection] = []
+        defer {
+            for c in extra { _ = try? c.execute("COMMIT"); c.close() }
+        }
+        let wanted = min(max(options.connections, 1), jobs.count)
+        if ownTransaction && wanted > 1 {
+            let snapshot = try db.scalar("select pg_export_snapshot()")!
+            for _ in 1..<wanted {
+                // A server at its connection limit still gets a backup, just a slower one.
+                guard let c = try? PGConnection(db.target, applicationName: "beekrun backup") else { break }
+                do {
+                    try c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    try c.query("SET TRANSACTION SNAPSHOT " + SQL.quoteLiteral(snapshot))
+                    _ = try SessionSettings.apply(c, backupSettings)
+                    extra.append(c)
+                } catch {
+                    c.close()
+                    break
+                }
+            }
+        }
+        let pool = [db] + extra
+        let order = jobs.indices.sorted { jobs[$0].0.diskBytes > jobs[$1].0.diskBytes }
+        let state = CopyState(order: order, count: jobs.count)
+        let progressLock = NSLock()
+        let work: @Sendable (Int) -> Void = { worker in
+            let conn = pool[worker]
+            while let index = state.next() {
+                let (table, file) = jobs[index]
+                do {
+                    let ticker = ProgressTicker(options.progress, table: table.displayName, lock: progressLock)
+                    let entry = try copyTable(conn, table: table, path: folder + "/" + file, file: file, ticker: ticker)
+                    state.finish(index, entry)
+                } catch {
+                    state.fail(error)
+                }
+            }
+        }
+        // One thread per connection: the copies block on the network, not on the CPU, so
+        // they must not be capped at the core count (as concurrentPerform would).
+        let group = DispatchGroup()
+        for worker in pool.indices.dropFirst() {
+            group.enter()
+            Thread { work(worker); group.leave() }.start()
+        }
+        work(0)
+        group.wait()
+        return try state.results()
+    }
+
+    /// Streams one table's COPY output into its JSON file.
+    static func copyTable(_ conn: PGConnection, table: DataTable, path: String, file: String,
+                          ticker: ProgressTicker) throws -> BackupManifest.Table {
+        let writer = try HashingFileWriter(path: path)
+        try writer.append(try TableFile.header(schema: table.schema, table: table.name, columns: table.columns.map(\.name)))
+        var firstRow = true
+        var rows = 0
+        let columnList = table.columns.isEmpty ? "" : " (" + table.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", ") + ")"
+        // A partitioned table's leaves are copied one by one, so plain `COPY table` always works.
+        try conn.copyOut("COPY \(table.qualified)\(columnList) TO STDOUT") { chunk in
+            if table.columns.isEmpty {
+                // A table without stored columns still has rows: each arrives as an empty line.
+                for _ in 0..<chunk.count {
+                    writer.buffer.append(contentsOf: Array((firstRow ? "\n[]" : ",\n[]").utf8))
+                    firstRow = false
+                    rows += 1
+                }
+            } else {
+                rows += try RowCodec.appendJSONRows(copy: chunk, to: &writer.buffer, firstRow: &firstRow)
+            }
+            try writer.flushIfFull()
+            ticker.tick(rows: rows, bytes: writer.bytesWritten + writer.buffer.count)
+        }
+        try writer.append(TableFile.footer)
+        let sha = try writer.finish()
+        ticker.finish(rows: rows, bytes: writer.bytesWritten)
+        return BackupManifest.Table(schema: table.schema, name: table.name, file: file, columns: table.columns,
+                                    rows: rows, bytes: writer.bytesWritten, sha256: sha)
+    }
+
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw BeekError.file(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        _ = fsync(fd)
+    }
+}
+
+/// The shared queue and results of parallel table copies.
+private final class CopyState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var order: [Int]
+    private var position = 0
+    private var entries: [BackupManifest.Table?]
+    private var error: Error?
+
+    init(order: [Int], count: Int) {
+        self.order = order
+        entries = Array(repeating: nil, count: count)
+    }
+
+    /// The next table to copy, or nil when all are taken or one failed (stop early).
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard error == nil, position < order.count else { return nil }
+        position += 1
+        return order[position - 1]
+    }
+
+    func finish(_ index: Int, _ entry: BackupManifest.Table) {
+        lock.lock(); entries[index] = entry; lock.unlock()
+    }
+
+    func fail(_ e: Error) {
+        lock.lock(); if error == nil { error = e }; lock.unlock()
+    }
+
+    func results() throws -> [BackupManifest.Table] {
+        lock.lock(); defer { lock.unlock() }
+        if let error { throw error }
+        return entries.map { $0! }
+    }
+}
