@@ -32,3 +32,128 @@ struct SchemaCloneTests {
         #expect(try cluster.psql(dstName, "select pg_get_userbyid(relowner) from pg_class where oid = 'public.cache'::regclass") == "App Owner")
     }
 }
+
+extension SchemaCloneTests {
+    @Test("nuke empties a drifted dev but keeps the schema's grants, default privileges and comment; clone then matches")
+    func nukeThenClone() throws {
+        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app)
+        let dstName = try SchemaFixtures.database(cluster, SchemaFixtures.devDrift
+                                                  + "\nCOMMENT ON SCHEMA public IS 'dev';")
+        let src = try cluster.connect(srcName), dst = try cluster.connect(dstName)
+        let schemaState = """
+            select n.nspname, n.nspacl::text, obj_description(n.oid, 'pg_namespace'),
+              (select string_agg(d.defaclobjtype::text || d.defaclacl::text, ';' order by d.defaclobjtype) from pg_default_acl d where d.defaclnamespace = n.oid)
+            from pg_namespace n where n.nspname in ('public', 'Ünïcode "Schema"') order by 1
+            """
+        let before = try cluster.psql(dstName, schemaState)
+
+        let nuke = try Nuke.plan(dst, schemas: SchemaFixtures.appSchemas)
+        #expect(nuke.droppedTables.contains(DroppedTable(name: "public.\"Legacy Table\"", rows: 5)))
+        #expect(nuke.droppedTables.contains(DroppedTable(name: "public.profiles", rows: 3)))
+        #expect(Set(nuke.savedDependents.map(\.identity)) == ["on_auth_user_created on auth.users", "dev_only_trigger on auth.users"])
+        #expect(nuke.summary.contains("- drop table public.\"Legacy Table\" (5 rows)"))
+        try dst.execute("BEGIN")
+        try nuke.apply(on: dst)
+        try dst.execute("COMMIT")
+        #expect(try cluster.psql(dstName, """
+            select count(*) from pg_class k join pg_namespace n on n.oid = k.relnamespace where n.nspname in ('public', 'Ünïcode "Schema"')
+            """) == "0")
+        #expect(try cluster.psql(dstName, "select count(*) from pg_trigger where tgrelid = 'auth.users'::regclass") == "0")
+        #expect(try cluster.psql(dstName, schemaState) == before)
+
+        let plan = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+        try dst.execute("BEGIN")
+        try plan.apply(on: dst)
+        try dst.execute("COMMIT")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+    }
+
+    @Test("clone straight over a drifted dev (no nuke first), then again over its own result")
+    func cloneOverDrift() throws {
+        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app)
+        let dstName = try SchemaFixtures.database(cluster, SchemaFixtures.devDrift)
+        let src = try cluster.connect(srcName), dst = try cluster.connect(dstName)
+        let plan = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+        #expect(plan.droppedTables.contains(DroppedTable(name: "public.\"Legacy Table\"", rows: 5)))
+        #expect(Set(plan.droppedDependents.map(\.identity)) == ["on_auth_user_created on auth.users", "dev_only_trigger on auth.users"])
+        #expect(plan.summary.contains("+ create table public.profiles"))
+        try dst.execute("BEGIN")
+        try plan.apply(on: dst)
+        try dst.execute("COMMIT")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+
+        let again = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+        try dst.execute("BEGIN")
+        try again.apply(on: dst)
+        try dst.execute("COMMIT")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+    }
+
+    @Test("pre-data and post-data apply apart, with rows loaded in between")
+    func phases() throws {
+        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app
+            + "\nINSERT INTO auth.users VALUES ('00000000-0000-0000-0000-000000000001', 'a@b.c', '{}');"
+            + "\nINSERT INTO public.orders (profile_id, total, status) VALUES ('00000000-0000-0000-0000-000000000001', 5, 'open');"
+            + "\nREFRESH MATERIALIZED VIEW public.order_totals;")
+        let dstName = try SchemaFixtures.database(cluster)
+        let src = try cluster.connect(srcName), dst = try cluster.connect(dstName)
+        let plan = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+        #expect(plan.statements(for: .preData).allSatisfy { $0.phase != .postData })
+        #expect(plan.statements(for: .postData).contains { $0.kind == "index" })
+        #expect(!plan.statements(for: .preData).contains { $0.kind == "trigger" || $0.kind == "policy" || $0.action == .grant })
+        try dst.execute("BEGIN")
+        try plan.apply(on: dst, phase: .preData)
+        // No trigger exists yet on auth.users: loading users does not fire handle_new_user.
+        try dst.execute("""
+            INSERT INTO auth.users VALUES ('00000000-0000-0000-0000-000000000001', 'a@b.c', '{}');
+            INSERT INTO public.profiles (id) VALUES ('00000000-0000-0000-0000-000000000001');
+            INSERT INTO public.orders (profile_id, total, status) VALUES ('00000000-0000-0000-0000-000000000001', 5, 'open');
+            """)
+        try plan.apply(on: dst, phase: .postData)
+        try dst.execute("COMMIT")
+        #expect(try cluster.psql(dstName, "select total from public.order_totals") == "5.00")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+    }
+
+    @Test("platform schemas are refused by clone and nuke")
+    func platformRefused() throws {
+        let db = try cluster.connect(try SchemaFixtures.database(cluster))
+        for schema in ["auth", "storage", "pg_catalog", "extensions"] {
+            #expect(throws: BeekError.self) { try Nuke.plan(db, schemas: ["public", schema]) }
+            #expect(throws: BeekError.self) { try SchemaCloner.plan(from: db, to: db, schemas: [schema]) }
+        }
+        do {
+            _ = try Nuke.plan(db, schemas: ["auth"])
+        } catch {
+            #expect(error.userMessage.contains("auth is a platform schema"))
+        }
+    }
+
+    @Test("what the target lacks stops the clone before anything changes, naming it")
+    func preflightRefusals() throws {
+        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app)
+        let src = try cluster.connect(srcName)
+        // A bare target: no publication, no storage.objects for the dependent policy, and
+        // citext already installed in another schema.
+        let dstName = try cluster.createDatabase("schema")
+        let dst = try cluster.connect(dstName)
+        try dst.execute("CREATE SCHEMA auth; CREATE TABLE auth.users (id uuid PRIMARY KEY); CREATE SCHEMA extensions; CREATE EXTENSION \"uuid-ossp\" WITH SCHEMA extensions; CREATE EXTENSION citext WITH SCHEMA extensions; CREATE TABLE public.keep_me (x int);")
+        let before = try SchemaFixtures.dump(cluster, dstName)
+        do {
+            _ = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+            Issue.record("expected a refusal")
+        } catch {
+            let m = error.userMessage
+            #expect(m.contains("publication supabase_realtime does not exist on the target"))
+            #expect(m.contains("table storage.objects"))
+            #expect(m.contains("extension citext is installed in schema extensions on the target"))
+        }
+        do {
+            _ = try SchemaCloner.plan(from: src, to: dst, schemas: ["public", "no_such_schema"])
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.userMessage.contains("no_such_schema does not exist in the source"))
+        }
+        #expect(try SchemaFixtures.dump(cluster, dstName) == before)
+    }
+}

@@ -125,7 +125,8 @@ extension CatalogReader {
                   (select n.nspname from pg_proc x join pg_namespace n on n.oid = x.pronamespace
                      where d.classid = 'pg_proc'::regclass and x.oid = d.objid),
                   (select n.nspname from pg_type x join pg_namespace n on n.oid = x.typnamespace
-                     where d.classid = 'pg_type'::regclass and x.oid = d.objid)) as home
+                     where d.classid = 'pg_type'::regclass and x.oid = d.objid),
+                  (pg_identify_object(d.classid, d.objid, d.objsubid)).schema) as home
               from deps d
             )
             select classid::oid::text, objid::text, type, identity from placed

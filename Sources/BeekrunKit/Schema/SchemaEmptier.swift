@@ -24,8 +24,10 @@ enum SchemaEmptier {
                     quote_ident(n.nspname) || '.' || quote_ident(k.relname) as name
                   from pg_class k join pg_namespace n on n.oid = k.relnamespace
                   where n.nspname = any($1) and k.relkind in ('r', 'p', 'v', 'm', 'f', 'S', 'c') and not k.relispartition
-                    and not exists (select 1 from pg_depend o where o.classid = 'pg_class'::regclass and o.objid = k.oid
-                                    and o.refclassid = 'pg_class'::regclass and o.deptype in ('a', 'i'))
+                    -- a sequence owned by a column goes with its table
+                    and (k.relkind <> 'S' or not exists (
+                      select 1 from pg_depend o where o.classid = 'pg_class'::regclass and o.objid = k.oid
+                        and o.refclassid = 'pg_class'::regclass and o.deptype in ('a', 'i')))
                     and \(member("pg_class", "k"))
                   union all
                   select 2, case p.prokind when 'p' then 'procedure' when 'a' then 'aggregate' else 'function' end,
@@ -105,4 +107,5 @@ enum SchemaEmptier {
 public struct DroppedTable: Sendable, Equatable {
     public var name: String
     public var rows: Int
+    public init(name: String, rows: Int) { self.name = name; self.rows = rows }
 }
