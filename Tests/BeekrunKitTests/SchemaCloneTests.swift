@@ -182,3 +182,21 @@ extension SchemaCloneTests {
         try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
     }
 }
+
+extension SchemaCloneTests {
+    @Test("global default privileges of the role running the clone do not leak into cloned objects")
+    func creatorDefaultPrivileges() throws {
+        // Both sides carry the same global default (so pg_dump prints it on both); the source's
+        // objects predate it, the clone's are created under it.
+        let global = "ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT SELECT ON TABLES TO anon;"
+            + " ALTER DEFAULT PRIVILEGES FOR ROLE postgres REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;"
+        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app + "\n" + global)
+        let dstName = try SchemaFixtures.database(cluster, global)
+        let src = try cluster.connect(srcName), dst = try cluster.connect(dstName)
+        let plan = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+        try dst.execute("BEGIN")
+        try plan.apply(on: dst)
+        try dst.execute("COMMIT")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+    }
+}

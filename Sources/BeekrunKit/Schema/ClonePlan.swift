@@ -108,7 +108,7 @@ public enum SchemaCloner {
                     pre.append(SchemaStatement(.comment, "schema", name, "COMMENT ON SCHEMA \(name) IS \(SQL.quoteLiteral(c));", phase: .preData))
                 }
             }
-            let from = try existing.map { try $0.acl ?? defaults.get("n", $0.owner) } ?? defaults.get("n", s.owner)
+            let from = try existing.map { try $0.acl ?? defaults.get("n", $0.owner) } ?? defaults.initial("n", s.owner)
             let to = try s.acl ?? defaults.get("n", s.owner)
             for g in ACLPlanner.statements(from: from, to: to, object: "SCHEMA \(name)") {
                 schemaGrants.append(SchemaStatement(.grant, "schema", name, g, phase: .postData))
@@ -124,7 +124,7 @@ public enum SchemaCloner {
             pre.append(SchemaStatement(.alter, "publication", SQL.quoteIdent(parts[0]),
                                        "ALTER PUBLICATION \(SQL.quoteIdent(parts[0])) DROP TABLES IN SCHEMA \(SQL.quoteIdent(parts[1]));", phase: .preData))
         }
-        var generator = DDLGenerator(model: source, currentUser: currentUser, defaultACL: defaults.get)
+        var generator = DDLGenerator(model: source, currentUser: currentUser, initialACL: defaults.initial, builtinACL: defaults.get)
         try generator.generate()
         var post = generator.post
         for p in Set(source.publicationSchemas.map { "\($0.publication)\u{0}\($0.schema)" })
@@ -141,7 +141,7 @@ public enum SchemaCloner {
             let kept = keep.contains(m.extensionName) && updates.allSatisfy { $0.0 != m.extensionName }
             let there = kept ? targetMembers[m.extensionName + "\u{0}" + m.object] : nil
             let from = try kept ? (there?.acl ?? defaults.get(m.aclKind, there?.owner ?? m.owner))
-                                : (m.initialACL ?? defaults.get(m.aclKind, m.owner))
+                                : (m.initialACL ?? defaults.initial(m.aclKind, m.owner))
             let to = try m.acl ?? defaults.get(m.aclKind, m.owner)
             for g in ACLPlanner.statements(from: from, to: to, object: m.object) {
                 schemaGrants.append(SchemaStatement(.grant, "extension member", m.object, g, phase: .postData))
@@ -161,6 +161,32 @@ final class ACLDefaults: @unchecked Sendable {
     let db: PGConnection
     var cache: [String: [ACLItem]] = [:]
     init(_ db: PGConnection) { self.db = db }
+
+    /// Global default privileges (`ALTER DEFAULT PRIVILEGES FOR ROLE me GRANT …` without
+    /// `IN SCHEMA`) of the role that runs the clone, by object kind: they replace `acldefault`
+    /// for what it creates.
+    lazy var creatorDefaults: (creator: String, byKind: [String: [ACLItem]])? = {
+        guard let r = try? db.query("""
+            select current_user, d.defaclobjtype, array_to_string(d.defaclacl, E'\\n') from pg_default_acl d
+            where d.defaclnamespace = 0 and d.defaclrole = (select oid from pg_roles where rolname = current_user)
+            """) else { return nil }
+        let kinds = ["r": "r", "S": "s", "f": "f", "T": "T", "n": "n"]
+        var byKind: [String: [ACLItem]] = [:]
+        for row in r.rows { if let k = kinds[row[1]!] { byKind[k] = ACLItem.list(row[2]) ?? [] } }
+        return byKind.isEmpty ? nil : (r.value(0, 0) ?? "", byKind)
+    }()
+
+    /// The ACL an object has right after this clone creates it and hands it to `owner`.
+    func initial(_ kind: String, _ owner: String) throws -> [ACLItem] {
+        guard let defaults = creatorDefaults, let acl = defaults.byKind[kind] else { return try get(kind, owner) }
+        // ALTER … OWNER TO rewrites the old owner's entries to name the new owner.
+        return acl.map { item in
+            var item = item
+            if item.grantee == defaults.creator { item.grantee = owner }
+            if item.grantor == defaults.creator { item.grantor = owner }
+            return item
+        }
+    }
 
     func get(_ kind: String, _ owner: String) throws -> [ACLItem] {
         let key = kind + "\u{0}" + owner

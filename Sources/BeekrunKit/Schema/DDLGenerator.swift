@@ -6,14 +6,18 @@ struct DDLGenerator {
     let model: SchemaModel
     /// The role that runs the statements: objects it will own need no `OWNER TO`.
     let currentUser: String
-    /// `acldefault(kind, owner)` on the target: where a new object's ACL starts from.
-    let defaultACL: (String, String) throws -> [ACLItem]
+    /// Where a new object's ACL starts from on the target, by `acldefault` kind and owner.
+    let initialACL: (String, String) throws -> [ACLItem]
+    /// `acldefault(kind, owner)`: what a NULL ACL in the source stands for.
+    let builtinACL: (String, String) throws -> [ACLItem]
 
     private(set) var pre: [SchemaStatement] = []
     private(set) var post: [SchemaStatement] = []
 
-    init(model: SchemaModel, currentUser: String, defaultACL: @escaping (String, String) throws -> [ACLItem]) {
-        self.model = model; self.currentUser = currentUser; self.defaultACL = defaultACL
+    init(model: SchemaModel, currentUser: String,
+         initialACL: @escaping (String, String) throws -> [ACLItem],
+         builtinACL: @escaping (String, String) throws -> [ACLItem]) {
+        self.model = model; self.currentUser = currentUser; self.initialACL = initialACL; self.builtinACL = builtinACL
     }
 
     mutating func generate() throws {
@@ -327,8 +331,11 @@ struct DDLGenerator {
     /// object created above picks up a default privilege the source object did not have.
     mutating func privileges() throws {
         func grant(_ kind: String, _ aclKind: String, _ object: String, _ name: String, owner: String, _ acl: [ACLItem]?) throws {
-            guard let acl else { return }
-            for s in ACLPlanner.statements(from: try defaultACL(aclKind, owner), to: acl, object: object) {
+            let start = try initialACL(aclKind, owner)
+            // No ACL in the source means the built-in default; the target's creator may have
+            // global default privileges that gave the new object more, which are taken back.
+            let target = try acl ?? builtinACL(aclKind, owner)
+            for s in ACLPlanner.statements(from: start, to: target, object: object) {
                 addPost(.grant, kind, name, s)
             }
         }
