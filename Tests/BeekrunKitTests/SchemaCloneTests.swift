@@ -13,6 +13,9 @@ struct SchemaCloneTests {
         let dstName = try SchemaFixtures.database(cluster)
         let src = try cluster.connect(srcName), dst = try cluster.connect(dstName)
         let plan = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+        // Another role's default privileges that already match are left alone (a hosted
+        // project's postgres may not change supabase_admin's).
+        #expect(!plan.statements.contains { $0.sql.contains("FOR ROLE \"App Owner\"") })
         try dst.execute("BEGIN")
         try plan.apply(on: dst)
         try dst.execute("COMMIT")

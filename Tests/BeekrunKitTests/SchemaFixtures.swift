@@ -30,6 +30,7 @@ enum SchemaFixtures {
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
+        ALTER DEFAULT PRIVILEGES FOR ROLE "App Owner" IN SCHEMA public GRANT SELECT ON TABLES TO anon;
         """#
 
     /// The user's schemas, with every object kind the engine knows and awkward names.
@@ -236,6 +237,7 @@ extension SchemaFixtures {
         CREATE TEXT SEARCH CONFIGURATION public.my_ts (COPY = pg_catalog.simple);
         ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM anon;
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;
+        ALTER DEFAULT PRIVILEGES FOR ROLE "App Owner" IN SCHEMA public GRANT INSERT ON TABLES TO anon;
         CREATE SCHEMA "Ünïcode ""Schema""";
         CREATE TABLE "Ünïcode ""Schema""".other (x int);
         """#

@@ -82,9 +82,11 @@ public enum SchemaCloner {
 
         let emptied = try SchemaEmptier.plan(dst, schemas: schemas, keepExtensions: keep)
         var statements = emptied.statements
-        // The target's default privileges would be given to every object created below; they are
-        // taken away first and the source's set at the very end.
-        for d in target.defaultPrivileges {
+        // The target's default privileges for the role running the clone would be given to every
+        // object created below: they are taken away first and the source's set at the very end.
+        // Other roles' are only changed where they differ (a non-superuser cannot touch those of
+        // roles it is not a member of, e.g. supabase_admin's on a hosted project).
+        for d in target.defaultPrivileges where d.role == currentUser {
             for s in DefaultPrivileges.statements(d, from: d.acl, to: []) {
                 statements.append(SchemaStatement(.alter, "default privileges", "\(SQL.quoteIdent(d.schema)) for \(SQL.quoteIdent(d.role))", s, phase: .drop))
             }
@@ -147,9 +149,17 @@ public enum SchemaCloner {
                 schemaGrants.append(SchemaStatement(.grant, "extension member", m.object, g, phase: .postData))
             }
         }
-        // Schema grants go before the default privileges, which the generator puts last.
-        let firstDefault = post.firstIndex { $0.kind == "default privileges" } ?? post.endIndex
-        post.insert(contentsOf: schemaGrants, at: firstDefault)
+        post += schemaGrants
+        func key(_ d: DefaultPrivilege) -> String { [d.role, d.schema, d.objectType].joined(separator: "\u{0}") }
+        let targetDefaults = Dictionary(target.defaultPrivileges.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let sourceDefaults = Dictionary(source.defaultPrivileges.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        for k in Set(targetDefaults.keys).union(sourceDefaults.keys).sorted() {
+            let d = sourceDefaults[k] ?? targetDefaults[k]!
+            let from = d.role == currentUser ? [] : (targetDefaults[k]?.acl ?? [])
+            for s in DefaultPrivileges.statements(d, from: from, to: sourceDefaults[k]?.acl ?? []) {
+                post.append(SchemaStatement(.grant, "default privileges", "\(SQL.quoteIdent(d.schema)) for \(SQL.quoteIdent(d.role))", s, phase: .postData))
+            }
+        }
         statements += pre + generator.pre + post
         return ClonePlan(schemas: schemas, statements: statements, droppedTables: emptied.droppedTables,
                          droppedDependents: target.dependents, recreatedDependents: source.dependents, source: source)

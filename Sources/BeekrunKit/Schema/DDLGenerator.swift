@@ -1,7 +1,7 @@
 /// Turns a `SchemaModel` into the statements that build it in an empty schema, in pg_dump's
 /// order: pre-data (extensions, types, sequences, tables, routines, views, ordered by their
 /// `pg_depend` edges) then post-data (keys, indexes, foreign keys, triggers, policies,
-/// publications, dependent objects, privileges, default privileges).
+/// publications, dependent objects, privileges).
 struct DDLGenerator {
     let model: SchemaModel
     /// The role that runs the statements: objects it will own need no `OWNER TO`.
@@ -327,8 +327,8 @@ struct DDLGenerator {
         try privileges()
     }
 
-    /// Object and column privileges, then the schemas' default privileges: last, so that no
-    /// object created above picks up a default privilege the source object did not have.
+    /// Object and column privileges. (Default privileges depend on what the target has; the
+    /// clone plan adds them after these.)
     mutating func privileges() throws {
         func grant(_ kind: String, _ aclKind: String, _ object: String, _ name: String, owner: String, _ acl: [ACLItem]?) throws {
             let start = try initialACL(aclKind, owner)
@@ -361,11 +361,6 @@ struct DDLGenerator {
         for v in model.views {
             try grant(v.materialized ? "materialized view" : "view", "r", "TABLE \(v.qualified)", v.qualified, owner: v.owner, v.acl)
             columnGrants(v.qualified, v.columns)
-        }
-        for d in model.defaultPrivileges {
-            for s in DefaultPrivileges.statements(d, from: [], to: d.acl) {
-                addPost(.grant, "default privileges", "\(SQL.quoteIdent(d.schema)) for \(SQL.quoteIdent(d.role))", s)
-            }
         }
     }
 
