@@ -66,6 +66,22 @@ enum ACLPlanner {
     /// resulting array then matches the source entry for entry, which is what pg_dump compares.
     static func statements(from current: [ACLItem], to target: [ACLItem], object: String,
                            column: String? = nil) -> [String] {
+        // Entries that stay keep their place and new ones are appended; when that would not give
+        // the target's order, the entries from the first misplaced one on are revoked and granted
+        // again in order.
+        let survivors = current.map(\.grantee).filter { g in target.contains { $0.grantee == g && !$0.privileges.isEmpty } }
+        let predicted = survivors + target.map(\.grantee).filter { g in !survivors.contains(g) }
+        let wanted = target.map(\.grantee)
+        if predicted != wanted, let i = zip(predicted, wanted).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            let prefix = Array(target[..<i])
+            return inPlace(from: current, to: prefix, object: object, column: column)
+                + inPlace(from: prefix, to: target, object: object, column: column)
+        }
+        return inPlace(from: current, to: target, object: object, column: column)
+    }
+
+    private static func inPlace(from current: [ACLItem], to target: [ACLItem], object: String,
+                                column: String?) -> [String] {
         func grantee(_ g: String) -> String { g.isEmpty ? "PUBLIC" : SQL.quoteIdent(g) }
         func privs(_ letters: [Character]) -> String {
             letters.compactMap { ACLItem.keywords[$0] }.map { p in column.map { "\(p) (\($0))" } ?? p }
@@ -96,5 +112,22 @@ enum ACLPlanner {
             }
         }
         return out
+    }
+
+    /// `acldefault(kind, owner)` as PostgreSQL hard-wires it, for comparing a NULL ACL with a
+    /// set one without asking a server ("r" relation, "s" sequence, "f" routine, "T" type,
+    /// "n" schema). PostgreSQL 17 added MAINTAIN (`m`) for relations.
+    static func builtinDefault(kind: String, owner: String, serverVersion: Int) -> [ACLItem] {
+        func item(_ grantee: String, _ privileges: String) -> ACLItem {
+            ACLItem(grantee: grantee, privileges: Array(privileges), grantable: [], grantor: owner)
+        }
+        switch kind {
+        case "r": return [item(owner, serverVersion >= 170000 ? "arwdDxtm" : "arwdDxt")]
+        case "s": return [item(owner, "rwU")]
+        case "f": return [item("", "X"), item(owner, "X")]
+        case "T": return [item("", "U"), item(owner, "U")]
+        case "n": return [item(owner, "UC")]
+        default: return []
+        }
     }
 }

@@ -32,6 +32,7 @@ public enum CatalogReader {
     public static func read(_ db: PGConnection, schemas: [String]) throws -> SchemaModel {
         try withEmptySearchPath(db) {
             var model = SchemaModel()
+            model.serverVersion = db.serverVersion
             let context = Context(db: db, schemas: schemas, schemaArray: SQL.textArray(schemas))
             try context.loadComments()
             try readSchemas(context, into: &model)

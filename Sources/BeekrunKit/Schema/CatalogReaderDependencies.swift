@@ -146,13 +146,13 @@ extension CatalogReader {
         func oids(_ list: [String]) -> String { "(" + (list.isEmpty ? "0" : list.joined(separator: ",")) + ")" }
         if !triggerOids.isEmpty {
             for t in try triggers(c, where: "t.oid in \(oids(triggerOids))") {
-                model.dependents.append(DependentObject(kind: "trigger", identity: "\(t.name) on \(t.qualifiedTable)",
+                model.dependents.append(DependentObject(kind: "trigger", name: t.name, identity: "\(t.name) on \(t.qualifiedTable)",
                                                         table: t.qualifiedTable, createSQL: DDL.trigger(t)))
             }
         }
         if !policyOids.isEmpty {
             for p in try policies(c, where: "p.oid in \(oids(policyOids))") {
-                model.dependents.append(DependentObject(kind: "policy", identity: "\(p.name) on \(p.qualifiedTable)",
+                model.dependents.append(DependentObject(kind: "policy", name: p.name, identity: "\(p.name) on \(p.qualifiedTable)",
                                                         table: p.qualifiedTable, createSQL: DDL.policy(p)))
             }
         }
@@ -165,7 +165,7 @@ extension CatalogReader {
                 """).rows {
                 let table = SQL.qualified(row[0]!, row[1]!)
                 model.dependents.append(DependentObject(
-                    kind: "default value", identity: "default of \(table).\(SQL.quoteIdent(row[2]!))", table: table,
+                    kind: "default value", name: row[2]!, identity: "default of \(table).\(SQL.quoteIdent(row[2]!))", table: table,
                     createSQL: ["ALTER TABLE ONLY \(table) ALTER COLUMN \(SQL.quoteIdent(row[2]!)) SET DEFAULT \(row[3]!);"]))
             }
         }
@@ -180,7 +180,7 @@ extension CatalogReader {
                 let sql = row[4] == "t"
                     ? "ALTER DOMAIN \(table) ADD CONSTRAINT \(SQL.quoteIdent(row[2]!)) \(row[3]!);"
                     : "ALTER TABLE ONLY \(table) ADD CONSTRAINT \(SQL.quoteIdent(row[2]!)) \(row[3]!);"
-                model.dependents.append(DependentObject(kind: "constraint", identity: "\(row[2]!) on \(table)",
+                model.dependents.append(DependentObject(kind: "constraint", name: row[2]!, identity: "\(row[2]!) on \(table)",
                                                         table: table, createSQL: [sql]))
             }
         }

@@ -30,6 +30,8 @@ enum CatalogClass {
 }
 
 public struct SchemaModel: Sendable {
+    /// `server_version_num` of the database read: what a NULL ACL stands for depends on it.
+    public var serverVersion: Int = 0
     public var schemas: [SchemaInfo] = []
     public var extensions: [ExtensionInfo] = []
     /// Extensions living outside the model's schemas whose objects the model uses (a column of
@@ -308,8 +310,10 @@ public struct PublicationSchema: Sendable, Equatable {
 
 /// An object outside the cloned schemas that hangs off them.
 public struct DependentObject: Sendable, Equatable {
-    /// trigger, policy, default value, table constraint.
+    /// trigger, policy, default value, constraint.
     public var kind: String
+    /// The trigger, policy or constraint name; the column for a default value.
+    public var name: String
     /// As PostgreSQL names it, e.g. `on_auth_user_created on auth.users`.
     public var identity: String
     /// The table it is on (quoted, qualified): it must exist where it is re-created.
