@@ -99,6 +99,7 @@ enum DiffFixtures {
         DiffCase(name: "owner", change: "ALTER TABLE public.tags OWNER TO \"App Owner\";", kind: "owner"),
         DiffCase(name: "replica identity and options", change: "ALTER TABLE public.items REPLICA IDENTITY FULL; ALTER TABLE public.items SET (fillfactor = 70);", kind: "table"),
         DiffCase(name: "add partition", change: "CREATE TABLE public.logs_2025 PARTITION OF public.logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');", kind: "table"),
+        DiffCase(name: "column settings", change: "ALTER TABLE public.items ALTER COLUMN note SET STATISTICS 300, ALTER COLUMN note SET (n_distinct = 10);", kind: "column"),
         DiffCase(name: "add extension", change: "CREATE EXTENSION hstore WITH SCHEMA public;", kind: "extension"),
         DiffCase(name: "schema grant", change: "REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT CREATE ON SCHEMA public TO service_role;", kind: "privileges"),
     ]

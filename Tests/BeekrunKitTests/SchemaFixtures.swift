@@ -101,6 +101,10 @@ enum SchemaFixtures {
         CREATE UNLOGGED TABLE public.cache (k text PRIMARY KEY, v bytea) WITH (fillfactor = 80, autovacuum_enabled = false);
         ALTER TABLE public.cache OWNER TO "App Owner";
         ALTER TABLE public.profiles REPLICA IDENTITY FULL;
+        ALTER TABLE public.profiles ALTER COLUMN "Display Name" SET STATISTICS 500;
+        ALTER TABLE public.cache ALTER COLUMN v SET STORAGE EXTERNAL;
+        ALTER TABLE public.orders ALTER COLUMN status SET (n_distinct = 5);
+        ALTER TABLE public.orders ALTER COLUMN status SET COMPRESSION pglz;
         CREATE UNIQUE INDEX select_from_key ON public."select" ("from");
         ALTER TABLE public."select" ALTER COLUMN "from" SET NOT NULL;
         ALTER TABLE public."select" REPLICA IDENTITY USING INDEX select_from_key;
@@ -128,6 +132,7 @@ enum SchemaFixtures {
           FOR EACH ROW EXECUTE FUNCTION public.noop();
         CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
         CREATE VIEW public.profile_names WITH (security_invoker = true) AS SELECT id, "Display Name" FROM public.profiles;
+        ALTER VIEW public.profile_names ALTER COLUMN "Display Name" SET DEFAULT 'via view';
         CREATE VIEW public.v2 AS SELECT p.id, public.add(1, 2) AS three FROM public.profile_names p;
         CREATE VIEW public."Open Orders" AS SELECT * FROM public.orders WHERE status = 'open' WITH CASCADED CHECK OPTION;
         CREATE MATERIALIZED VIEW public.order_totals AS SELECT profile_id, sum(total) AS total FROM public.orders GROUP BY profile_id;

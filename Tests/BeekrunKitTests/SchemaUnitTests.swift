@@ -28,6 +28,14 @@ struct SchemaUnitTests {
             "GRANT SELECT ON TABLE public.t TO b WITH GRANT OPTION;",
             "GRANT SELECT,UPDATE ON TABLE public.t TO PUBLIC;",
         ])
+        // anon must come back before authenticated, as in the target: authenticated is regranted.
+        let anon = ACLItem(grantee: "anon", privileges: ["r"], grantable: [], grantor: "postgres")
+        let auth = ACLItem(grantee: "authenticated", privileges: ["r"], grantable: [], grantor: "postgres")
+        #expect(ACLPlanner.statements(from: [owner, auth], to: [owner, anon, auth], object: "TABLE t") == [
+            "REVOKE SELECT ON TABLE t FROM authenticated;",
+            "GRANT SELECT ON TABLE t TO anon;",
+            "GRANT SELECT ON TABLE t TO authenticated;",
+        ])
         #expect(ACLPlanner.statements(from: [], to: [target[1]], object: "TABLE t", column: "\"C\"")
                 == ["GRANT SELECT (\"C\") ON TABLE t TO b WITH GRANT OPTION;"])
     }

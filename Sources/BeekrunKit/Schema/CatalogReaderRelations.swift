@@ -66,7 +66,14 @@ extension CatalogReader {
             select a.attrelid::text, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
               nullif(a.attidentity, ''), nullif(a.attgenerated, ''), a.attislocal,
               case when a.attcollation <> t.typcollation then quote_ident(cn.nspname) || '.' || quote_ident(co.collname) end,
-              pg_get_expr(d.adbin, d.adrelid), array_to_string(a.attacl, E'\\n'), a.attnum::text
+              pg_get_expr(d.adbin, d.adrelid), array_to_string(a.attacl, E'\\n'), a.attnum::text,
+              concat_ws(E'\\n',
+                case when a.attstattarget >= 0 then 'SET STATISTICS ' || a.attstattarget end,
+                case when a.attstorage <> t.typstorage then 'SET STORAGE ' || case a.attstorage
+                  when 'p' then 'PLAIN' when 'e' then 'EXTERNAL' when 'm' then 'MAIN' else 'EXTENDED' end end,
+                case when a.attoptions is not null then 'SET (' || array_to_string(a.attoptions, ', ') || ')' end,
+                case when a.attcompression <> '' then 'SET COMPRESSION ' || case a.attcompression
+                  when 'l' then 'lz4' else 'pglz' end end)
             from pg_attribute a join pg_class k on k.oid = a.attrelid join pg_namespace n on n.oid = k.relnamespace
             join pg_type t on t.oid = a.atttypid
             left join pg_collation co on co.oid = a.attcollation left join pg_namespace cn on cn.oid = co.collnamespace
@@ -81,7 +88,7 @@ extension CatalogReader {
                 name: row[1]!, type: row[2]!, collation: row[7],
                 defaultExpr: generated ? nil : row[8], generatedExpr: generated ? row[8] : nil,
                 notNull: row[3] == "t", identity: row[4], isLocal: row[6] == "t", acl: ACLItem.list(row[9]),
-                comment: c.comment(CatalogClass.pgClass, row[0], Int(row[10]!)!)))
+                comment: c.comment(CatalogClass.pgClass, row[0], Int(row[10]!)!), settings: lines(row[11])))
         }
         c.columns = out
         return out

@@ -108,6 +108,12 @@ struct DDLGenerator {
             addPre(.create, kind, v.qualified,
                    "CREATE \(keyword) \(v.qualified)\(DDL.withOptions(v.options)) AS\n\(v.definition)"
                    + (v.materialized ? "\n  WITH NO DATA;" : ";"))
+            // Column defaults of a view apply to INSERTs through it.
+            for col in v.columns {
+                if let d = col.defaultExpr {
+                    addPre(.alter, kind, v.qualified, "ALTER VIEW \(v.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) SET DEFAULT \(d);")
+                }
+            }
             owner(keyword + " " + v.qualified, v.owner, kind: kind, name: v.qualified)
             if let c = DDL.comment("\(keyword) \(v.qualified)", v.comment) { addPre(.comment, kind, v.qualified, c) }
             columnComments(v.qualified, v.columns, kind: kind)
@@ -203,6 +209,12 @@ struct DDLGenerator {
         if !asPartitionOf, let p = t.partitionOf {
             addPre(.alter, "table", SQL.qualified(p.schema, p.name),
                    "ALTER TABLE ONLY \(SQL.qualified(p.schema, p.name)) ATTACH PARTITION \(t.qualified) \(p.bound);")
+        }
+        for col in t.columns {
+            for setting in col.settings {
+                addPre(.alter, "column", "\(t.qualified).\(SQL.quoteIdent(col.name))",
+                       "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) \(setting);")
+            }
         }
         owner("TABLE \(t.qualified)", t.owner, kind: "table", name: t.qualified)
         if let c = DDL.comment("TABLE \(t.qualified)", t.comment) { addPre(.comment, "table", t.qualified, c) }

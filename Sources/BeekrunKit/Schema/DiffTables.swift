@@ -140,6 +140,24 @@ extension DiffBuilder {
                                              hazard: c.notNull ? "scans the table under an ACCESS EXCLUSIVE lock; fails if NULLs exist" : nil))
             }
             if !identityFirst { tableAlters += identityStatements }
+            if c.settings != d.settings {
+                note("column", q, .alter, "settings \(d.settings) → \(c.settings)")
+                // Settings b has and a does not go back to their defaults where PostgreSQL has a
+                // way to say so; storage and compression need the type's default, named by hand.
+                for setting in d.settings where !c.settings.contains(setting) {
+                    if setting.hasPrefix("SET STATISTICS") {
+                        tableAlters.append(Statement(sql: "ALTER TABLE ONLY \(n) ALTER COLUMN \(col) SET STATISTICS -1;"))
+                    } else if setting.hasPrefix("SET (") {
+                        let keys = setting.dropFirst(5).dropLast().split(separator: ",").map { $0.split(separator: "=")[0].trimmingCharacters(in: .whitespaces) }
+                        tableAlters.append(Statement(sql: "ALTER TABLE ONLY \(n) ALTER COLUMN \(col) RESET (\(keys.joined(separator: ", ")));"))
+                    } else if !c.settings.contains(where: { $0.hasPrefix(String(setting.prefix(11))) }) {
+                        manual.append("column \(q): undo \(setting) (back to the type's default)")
+                    }
+                }
+                for setting in c.settings where !d.settings.contains(setting) {
+                    tableAlters.append(Statement(sql: "ALTER TABLE ONLY \(n) ALTER COLUMN \(col) \(setting);"))
+                }
+            }
             comment(target: "COLUMN \(q)", name: q, c.comment, d.comment)
             columnPrivileges(n, c.name, c.acl, d.acl)
         }

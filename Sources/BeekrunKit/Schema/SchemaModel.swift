@@ -146,6 +146,9 @@ public struct Column: Sendable, Equatable {
     public var isLocal: Bool
     public var acl: [ACLItem]?
     public var comment: String?
+    /// Per-column settings pg_dump also carries, as `ALTER COLUMN` clauses:
+    /// `SET STATISTICS 500`, `SET STORAGE EXTERNAL`, `SET (n_distinct=5)`, `SET COMPRESSION lz4`.
+    public var settings: [String] = []
 }
 
 public struct TableInfo: Sendable, Equatable {
