@@ -134,7 +134,12 @@ extension SchemaCloneTests {
 
     @Test("what the target lacks stops the clone before anything changes, naming it")
     func preflightRefusals() throws {
-        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app)
+        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app + """
+
+            CREATE SCHEMA other;
+            CREATE TABLE other.lookup (id int);
+            CREATE VIEW public.uses_other AS SELECT * FROM other.lookup;
+            """)
         let src = try cluster.connect(srcName)
         // A bare target: no publication, no storage.objects for the dependent policy, and
         // citext already installed in another schema.
@@ -150,6 +155,7 @@ extension SchemaCloneTests {
             #expect(m.contains("publication supabase_realtime does not exist on the target"))
             #expect(m.contains("table storage.objects"))
             #expect(m.contains("extension citext is installed in schema extensions on the target"))
+            #expect(m.contains("table other.lookup, which the source uses, does not exist on the target"))
         }
         do {
             _ = try SchemaCloner.plan(from: src, to: dst, schemas: ["public", "no_such_schema"])

@@ -49,6 +49,7 @@ public enum CatalogReader {
             try readDependencies(context, into: &model)
             try readDependents(context, into: &model)
             try readUnsupported(context, into: &model)
+            try readExternalReferences(context, into: &model)
             return model
         }
     }
@@ -162,16 +163,7 @@ public enum CatalogReader {
         }
         // Extensions elsewhere whose member objects something in the schemas uses.
         let used = try c.query("""
-            with mine as (
-                select 'pg_class'::regclass::oid as cls, c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
-                union all select 'pg_proc'::regclass, p.oid from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = any($1)
-                union all select 'pg_type'::regclass, t.oid from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = any($1)
-                union all select 'pg_constraint'::regclass, k.oid from pg_constraint k join pg_namespace n on n.oid = k.connamespace where n.nspname = any($1)
-                union all select 'pg_attrdef'::regclass, a.oid from pg_attrdef a join pg_class c on c.oid = a.adrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
-                union all select 'pg_rewrite'::regclass, w.oid from pg_rewrite w join pg_class c on c.oid = w.ev_class join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
-                union all select 'pg_trigger'::regclass, g.oid from pg_trigger g join pg_class c on c.oid = g.tgrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
-                union all select 'pg_policy'::regclass, p.oid from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
-            )
+            with \(mineCTE)
             select distinct x.extname, n.nspname, x.extversion
             from pg_depend d
             join mine m on m.cls = d.classid and m.oid = d.objid
@@ -187,6 +179,43 @@ public enum CatalogReader {
     /// Not part of another object (a range type's constructor functions): those come and go with it.
     static func notInternal(_ catalog: String, _ alias: String) -> String {
         "not exists (select 1 from pg_depend int where int.classid = '\(catalog)'::regclass and int.objid = \(alias).oid and int.deptype = 'i')"
+    }
+
+    /// `mine(cls, oid)`: every object in the schemas that can depend on something, with the
+    /// catalog it lives in, for following `pg_depend` out of the schemas.
+    static let mineCTE = """
+            mine as (
+                select 'pg_class'::regclass::oid as cls, c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
+                union all select 'pg_proc'::regclass, p.oid from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = any($1)
+                union all select 'pg_type'::regclass, t.oid from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = any($1)
+                union all select 'pg_constraint'::regclass, k.oid from pg_constraint k join pg_namespace n on n.oid = k.connamespace where n.nspname = any($1)
+                union all select 'pg_attrdef'::regclass, a.oid from pg_attrdef a join pg_class c on c.oid = a.adrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
+                union all select 'pg_rewrite'::regclass, w.oid from pg_rewrite w join pg_class c on c.oid = w.ev_class join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
+                union all select 'pg_trigger'::regclass, g.oid from pg_trigger g join pg_class c on c.oid = g.tgrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
+                union all select 'pg_policy'::regclass, p.oid from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)
+            )
+        """
+
+    /// Tables, types and routines outside the schemas (and outside extensions and the system
+    /// schemas) that the schemas use: `auth.users` of a foreign key, `auth.uid()` of a policy.
+    static func readExternalReferences(_ c: Context, into model: inout SchemaModel) throws {
+        let r = try c.query("""
+            with \(mineCTE)
+            select distinct o.type, o.identity
+            from pg_depend d
+            join mine m on m.cls = d.classid and m.oid = d.objid
+            cross join lateral pg_identify_object(d.refclassid, d.refobjid, 0) o
+            where d.deptype = 'n' and d.refclassid in ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_type'::regclass)
+              and coalesce(
+                (select k.relnamespace from pg_class k where d.refclassid = 'pg_class'::regclass and k.oid = d.refobjid),
+                (select p.pronamespace from pg_proc p where d.refclassid = 'pg_proc'::regclass and p.oid = d.refobjid),
+                (select t.typnamespace from pg_type t where d.refclassid = 'pg_type'::regclass and t.oid = d.refobjid))
+                not in (select n.oid from pg_namespace n
+                        where n.nspname = any($1) or n.nspname in ('pg_catalog', 'information_schema') or n.nspname like 'pg_toast%')
+              and not exists (select 1 from pg_depend e where e.classid = d.refclassid and e.objid = d.refobjid and e.deptype = 'e')
+            order by 1, 2
+            """)
+        model.externalReferences = r.rows.map { ExternalReference(type: $0[0]!, identity: $0[1]!) }
     }
 
     /// `and not <extension member>` for a catalog row `alias.oid` of `catalog`.

@@ -126,7 +126,9 @@ extension CatalogReader {
                      where d.classid = 'pg_proc'::regclass and x.oid = d.objid),
                   (select n.nspname from pg_type x join pg_namespace n on n.oid = x.typnamespace
                      where d.classid = 'pg_type'::regclass and x.oid = d.objid),
-                  (pg_identify_object(d.classid, d.objid, d.objsubid)).schema) as home
+                  -- pg_identify_object quotes the schema name like an identifier
+                  (select n.nspname from pg_namespace n
+                     where quote_ident(n.nspname) = (pg_identify_object(d.classid, d.objid, d.objsubid)).schema)) as home
               from deps d
             )
             select classid::oid::text, objid::text, type, identity from placed

@@ -75,6 +75,7 @@ public enum SchemaCloner {
         problems += try Preflight.missingPublications(source, on: dst).map { "publication \(SQL.quoteIdent($0)) does not exist on the target" }
         problems += try Preflight.missingTables(source.dependents.map(\.table), on: dst)
             .map { table in "table \(table) (which \(source.dependents.first { $0.table == table }!.identity) is on) does not exist on the target" }
+        problems += try Preflight.missingReferences(source, on: dst).map { "\($0.type) \($0.identity), which the source uses, does not exist on the target" }
         if !problems.isEmpty {
             throw BeekError.refused("clone_schema cannot reproduce the source on the target; nothing was changed:\n  - "
                                     + problems.joined(separator: "\n  - "))

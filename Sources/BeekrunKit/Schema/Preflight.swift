@@ -71,4 +71,17 @@ enum Preflight {
         }
         return missing
     }
+
+    /// The source's references outside the cloned schemas that `dst` cannot resolve.
+    static func missingReferences(_ model: SchemaModel, on dst: PGConnection) throws -> [ExternalReference] {
+        try model.externalReferences.filter { ref in
+            let lookup: String
+            switch ref.type {
+            case "function", "procedure", "aggregate": lookup = "select to_regprocedure($1)::text"
+            case "type", "domain", "composite type", "enum", "range": lookup = "select to_regtype($1)::text"
+            default: lookup = "select to_regclass($1)::text"
+            }
+            return try dst.scalar(lookup, [ref.identity]) == nil
+        }
+    }
 }

@@ -57,6 +57,8 @@ public struct SchemaModel: Sendable {
     /// Objects in other schemas that depend on objects of these schemas (a trigger on `auth.users`
     /// calling `public.handle_new_user()`): dropping the schemas' contents drops them too.
     public var dependents: [DependentObject] = []
+    /// Objects in other schemas the model uses (the target of a clone must have them).
+    public var externalReferences: [ExternalReference] = []
     /// Things in these schemas beekrun cannot reproduce; a clone refuses to start while any exists.
     public var unsupported: [String] = []
     /// Objects outside the schemas that depend on them but that beekrun cannot re-create (a view
@@ -335,4 +337,12 @@ public struct ExtensionMemberACL: Sendable, Equatable {
     public var acl: [ACLItem]?
     /// `pg_init_privs`: the privileges the extension script left.
     public var initialACL: [ACLItem]?
+}
+
+/// An object outside the model's schemas that it uses, as `pg_identify_object` names it.
+public struct ExternalReference: Sendable, Equatable {
+    /// table, view, function, type, …
+    public var type: String
+    /// Qualified name; for a routine with its argument types (`auth.uid()`).
+    public var identity: String
 }
