@@ -109,7 +109,7 @@ extension CatalogReader {
             order by n.nspname, k.relname
             """)
         for row in r.rows {
-            let owned = row[13].map { (schema: $0, table: row[14]!, column: row[15]!) }
+            let owned = row[13] != nil && row[15] != nil ? (schema: row[13]!, table: row[14]!, column: row[15]!) : nil
             model.sequences.append(SequenceInfo(
                 ref: ObjectRef(CatalogClass.pgClass, UInt32(row[0]!)!), schema: row[1]!, name: row[2]!, dataType: row[3]!,
                 start: row[4]!, increment: row[5]!, minValue: row[6]!, maxValue: row[7]!, cache: row[8]!,
