@@ -95,6 +95,7 @@ enum DiffFixtures {
         DiffCase(name: "comments", change: "COMMENT ON TABLE public.items IS 'things'; COMMENT ON COLUMN public.items.qty IS 'how many'; COMMENT ON FUNCTION public.double(integer) IS 'x2';", kind: "comment"),
         DiffCase(name: "publication", change: "ALTER PUBLICATION supabase_realtime ADD TABLE public.tags;", kind: "publication table"),
         DiffCase(name: "default privileges", change: "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM anon;", kind: "default privileges"),
+        DiffCase(name: "new table under other default privileges", change: "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM anon; CREATE TABLE public.fresh (x int);", kind: "table"),
         DiffCase(name: "trigger on auth.users", change: "CREATE TRIGGER on_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.on_user();", kind: "trigger"),
         DiffCase(name: "owner", change: "ALTER TABLE public.tags OWNER TO \"App Owner\";", kind: "owner"),
         DiffCase(name: "replica identity and options", change: "ALTER TABLE public.items REPLICA IDENTITY FULL; ALTER TABLE public.items SET (fillfactor = 70);", kind: "table"),

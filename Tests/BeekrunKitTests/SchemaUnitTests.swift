@@ -70,7 +70,7 @@ struct SchemaUnitTests {
             CREATE OR REPLACE VIEW public.a_top AS SELECT id FROM public.z_base;
             """)
         let model = try CatalogReader.read(try cluster.connect(name), schemas: ["public"])
-        var generator = DDLGenerator(model: model, currentUser: "postgres", initialACL: { _, _ in [] }, builtinACL: { _, _ in [] })
+        var generator = DDLGenerator(model: model, currentUser: "postgres", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] })
         try generator.generate()
         let creates = generator.pre.filter { $0.action == .create }.map(\.name)
         #expect(creates == ["public.z_base", "public.a_top", "public.b_fn()", "public.a_over_fn"])

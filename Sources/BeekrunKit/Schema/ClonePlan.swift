@@ -127,7 +127,7 @@ public enum SchemaCloner {
             pre.append(SchemaStatement(.alter, "publication", SQL.quoteIdent(parts[0]),
                                        "ALTER PUBLICATION \(SQL.quoteIdent(parts[0])) DROP TABLES IN SCHEMA \(SQL.quoteIdent(parts[1]));", phase: .preData))
         }
-        var generator = DDLGenerator(model: source, currentUser: currentUser, initialACL: defaults.initial, builtinACL: defaults.get)
+        var generator = DDLGenerator(model: source, currentUser: currentUser, initialACL: { kind, owner, _ in try defaults.initial(kind, owner) }, builtinACL: defaults.get)
         try generator.generate()
         var post = generator.post
         for p in Set(source.publicationSchemas.map { "\($0.publication)\u{0}\($0.schema)" })

@@ -6,8 +6,8 @@ struct DDLGenerator {
     let model: SchemaModel
     /// The role that runs the statements: objects it will own need no `OWNER TO`.
     let currentUser: String
-    /// Where a new object's ACL starts from on the target, by `acldefault` kind and owner.
-    let initialACL: (String, String) throws -> [ACLItem]
+    /// Where a new object's ACL starts from on the target, by `acldefault` kind, owner and schema.
+    let initialACL: (String, String, String) throws -> [ACLItem]
     /// `acldefault(kind, owner)`: what a NULL ACL in the source stands for.
     let builtinACL: (String, String) throws -> [ACLItem]
 
@@ -15,7 +15,7 @@ struct DDLGenerator {
     private(set) var post: [SchemaStatement] = []
 
     init(model: SchemaModel, currentUser: String,
-         initialACL: @escaping (String, String) throws -> [ACLItem],
+         initialACL: @escaping (String, String, String) throws -> [ACLItem],
          builtinACL: @escaping (String, String) throws -> [ACLItem]) {
         self.model = model; self.currentUser = currentUser; self.initialACL = initialACL; self.builtinACL = builtinACL
     }
@@ -342,8 +342,9 @@ struct DDLGenerator {
     /// Object and column privileges. (Default privileges depend on what the target has; the
     /// clone plan adds them after these.)
     mutating func privileges() throws {
-        func grant(_ kind: String, _ aclKind: String, _ object: String, _ name: String, owner: String, _ acl: [ACLItem]?) throws {
-            let start = try initialACL(aclKind, owner)
+        func grant(_ kind: String, _ aclKind: String, _ object: String, _ name: String, owner: String, _ acl: [ACLItem]?,
+                   schema: String) throws {
+            let start = try initialACL(aclKind, owner, schema)
             // No ACL in the source means the built-in default; the target's creator may have
             // global default privileges that gave the new object more, which are taken back.
             let target = try acl ?? builtinACL(aclKind, owner)
@@ -360,18 +361,18 @@ struct DDLGenerator {
             }
         }
         for t in model.types {
-            try grant(t.isDomain ? "domain" : "type", "T", (t.isDomain ? "DOMAIN " : "TYPE ") + t.qualified, t.qualified, owner: t.owner, t.acl)
+            try grant(t.isDomain ? "domain" : "type", "T", (t.isDomain ? "DOMAIN " : "TYPE ") + t.qualified, t.qualified, owner: t.owner, t.acl, schema: t.schema)
         }
-        for s in model.sequences { try grant("sequence", "s", "SEQUENCE \(s.qualified)", s.qualified, owner: s.owner, s.acl) }
+        for s in model.sequences { try grant("sequence", "s", "SEQUENCE \(s.qualified)", s.qualified, owner: s.owner, s.acl, schema: s.schema) }
         for t in model.tables {
-            try grant("table", "r", "TABLE \(t.qualified)", t.qualified, owner: t.owner, t.acl)
+            try grant("table", "r", "TABLE \(t.qualified)", t.qualified, owner: t.owner, t.acl, schema: t.schema)
             columnGrants(t.qualified, t.columns)
         }
         for r in model.routines {
-            try grant(r.keyword.lowercased(), "f", (r.kind == "a" ? "ROUTINE " : r.keyword + " ") + r.signature, r.signature, owner: r.owner, r.acl)
+            try grant(r.keyword.lowercased(), "f", (r.kind == "a" ? "ROUTINE " : r.keyword + " ") + r.signature, r.signature, owner: r.owner, r.acl, schema: r.schema)
         }
         for v in model.views {
-            try grant(v.materialized ? "materialized view" : "view", "r", "TABLE \(v.qualified)", v.qualified, owner: v.owner, v.acl)
+            try grant(v.materialized ? "materialized view" : "view", "r", "TABLE \(v.qualified)", v.qualified, owner: v.owner, v.acl, schema: v.schema)
             columnGrants(v.qualified, v.columns)
         }
     }

@@ -126,8 +126,25 @@ struct DiffBuilder {
         add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropConstraints); add(dropViews); add(dropRoutines); add(dropTables); add(dropTypes)
         add(preAlters)
         let owner = usualOwner
-        let acl: (String, String) throws -> [ACLItem] = { [a] kind, owner in
+        let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
             ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion)
+        }
+        // What b gives an object its owner creates there: the built-in ACL plus b's default
+        // privileges for that role and schema (the migration changes those only at its end).
+        let objectTypes = ["r": "r", "s": "S", "f": "f", "T": "T"]
+        let acl: (String, String, String) throws -> [ACLItem] = { [a, b] kind, owner, schema in
+            var items = ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion)
+            for d in b.defaultPrivileges where d.role == owner && d.schema == schema && d.objectType == objectTypes[kind] {
+                for item in d.acl {
+                    if let i = items.firstIndex(where: { $0.grantee == item.grantee }) {
+                        items[i].privileges += item.privileges.filter { !items[i].privileges.contains($0) }
+                        items[i].grantable.formUnion(item.grantable)
+                    } else {
+                        items.append(item)
+                    }
+                }
+            }
+            return items
         }
         // New views may use new columns of existing tables: they are generated after the table changes.
         var first = created, second = SchemaModel()
@@ -142,8 +159,8 @@ struct DiffBuilder {
         second.triggers = created.triggers.filter { onView($0.schema, $0.table) }
         first.rules = created.rules.filter { !onView($0.schema, $0.table) }
         second.rules = created.rules.filter { onView($0.schema, $0.table) }
-        var g1 = DDLGenerator(model: first, currentUser: owner, initialACL: acl, builtinACL: acl)
-        var g2 = DDLGenerator(model: second, currentUser: owner, initialACL: acl, builtinACL: acl)
+        var g1 = DDLGenerator(model: first, currentUser: owner, initialACL: acl, builtinACL: builtin)
+        var g2 = DDLGenerator(model: second, currentUser: owner, initialACL: acl, builtinACL: builtin)
         try? g1.generate()
         try? g2.generate()
         add(g1.pre.map { Statement(sql: $0.sql) })

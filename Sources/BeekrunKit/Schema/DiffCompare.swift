@@ -275,7 +275,7 @@ extension DiffBuilder {
             }
         }
         // Views are dropped dependents first: the reverse of b's creation order.
-        let order = DDLGenerator(model: b, currentUser: "", initialACL: { _, _ in [] }, builtinACL: { _, _ in [] }).orderedNodes()
+        let order = DDLGenerator(model: b, currentUser: "", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] }).orderedNodes()
         for case .view(let v) in order.reversed() where drops.contains(v.qualified) {
             dropViews.append(Statement(sql: "DROP \(v.materialized ? "MATERIALIZED VIEW" : "VIEW") \(v.qualified);"))
         }

@@ -3,7 +3,7 @@ extension DiffBuilder {
     mutating func compareTables(recreated: Set<String>) {
         let x = Self.keyed(a.tables, \.qualified), y = Self.keyed(b.tables, \.qualified)
         let (onlyA, onlyB, both) = Self.split(x, y)
-        let formatter = DDLGenerator(model: a, currentUser: "", initialACL: { _, _ in [] }, builtinACL: { _, _ in [] })
+        let formatter = DDLGenerator(model: a, currentUser: "", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] })
         for n in onlyA {
             let t = x[n]!
             note("table", n, .add)
