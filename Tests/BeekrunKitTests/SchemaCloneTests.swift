@@ -118,12 +118,19 @@ extension SchemaCloneTests {
         try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
     }
 
-    @Test("platform schemas are refused by clone and nuke")
+    @Test("platform schemas are refused by clone and nuke, and so is cloning a database onto itself")
     func platformRefused() throws {
-        let db = try cluster.connect(try SchemaFixtures.database(cluster))
+        let name = try SchemaFixtures.database(cluster)
+        let db = try cluster.connect(name)
         for schema in ["auth", "storage", "pg_catalog", "extensions"] {
             #expect(throws: BeekError.self) { try Nuke.plan(db, schemas: ["public", schema]) }
             #expect(throws: BeekError.self) { try SchemaCloner.plan(from: db, to: db, schemas: [schema]) }
+        }
+        do {
+            _ = try SchemaCloner.plan(from: db, to: try cluster.connect(name), schemas: ["public"])
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.userMessage.contains("the source and the target are the same database"))
         }
         do {
             _ = try Nuke.plan(db, schemas: ["auth"])

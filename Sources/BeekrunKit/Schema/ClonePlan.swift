@@ -59,6 +59,12 @@ public enum SchemaCloner {
     /// `dst`, unsupported object kinds.
     public static func plan(from src: PGConnection, to dst: PGConnection, schemas: [String]) throws -> ClonePlan {
         try CatalogReader.checkSchemaNames(schemas, action: "clone_schema")
+        // Two connection strings can name one database (a pooler and a direct address): cloning a
+        // database onto itself would empty the source before reading it.
+        let identity = "select current_database() || ' ' || d.oid::text || ' ' || pg_postmaster_start_time()::text from pg_database d where d.datname = current_database()"
+        if try src.scalar(identity) == dst.scalar(identity) {
+            throw BeekError.refused("clone_schema: the source and the target are the same database")
+        }
         let source = try CatalogReader.read(src, schemas: schemas)
         let missing = schemas.filter { !source.schemaNames.contains($0) }
         if !missing.isEmpty {
