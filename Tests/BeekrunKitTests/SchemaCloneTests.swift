@@ -216,3 +216,31 @@ extension SchemaCloneTests {
         try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
     }
 }
+
+extension SchemaCloneTests {
+    @Test("kinds beekrun cannot re-create stop the clone, named")
+    func unsupportedKinds() throws {
+        let srcName = try SchemaFixtures.database(cluster, """
+            CREATE COLLATION public.nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+            CREATE TABLE public.parent (a int);
+            CREATE TABLE public.child (b int) INHERITS (public.parent);
+            """)
+        let dst = try cluster.connect(try SchemaFixtures.database(cluster))
+        do {
+            _ = try SchemaCloner.plan(from: try cluster.connect(srcName), to: dst, schemas: ["public"])
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.userMessage.contains("collation public.nocase"))
+            #expect(error.userMessage.contains("table inheritance (INHERITS) of public.child"))
+        }
+    }
+
+    @Test("FOR TABLES IN SCHEMA publications follow the source")
+    func publicationSchemas() throws {
+        let srcName = try SchemaFixtures.database(cluster, "CREATE TABLE public.t (id int PRIMARY KEY); CREATE PUBLICATION whole FOR TABLES IN SCHEMA public;")
+        let dstName = try SchemaFixtures.database(cluster, "CREATE PUBLICATION whole;")
+        let src = try cluster.connect(srcName), dst = try cluster.connect(dstName)
+        try SchemaCloner.plan(from: src, to: dst, schemas: ["public"]).apply(on: dst)
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+    }
+}

@@ -19,6 +19,8 @@ enum SchemaFixtures {
     static let platform = #"""
         CREATE SCHEMA auth;
         CREATE TABLE auth.users (id uuid PRIMARY KEY, email text, raw_user_meta_data jsonb);
+        CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE
+          AS $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;
         CREATE SCHEMA storage;
         CREATE TABLE storage.objects (id uuid PRIMARY KEY, bucket_id text, owner uuid, name text);
         ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
@@ -145,6 +147,7 @@ enum SchemaFixtures {
         CREATE POLICY "Public profiles are viewable" ON public.profiles FOR SELECT USING (true);
         CREATE POLICY "own update" ON public.profiles FOR UPDATE TO authenticated, service_role
           USING (id = '00000000-0000-0000-0000-000000000000'::uuid) WITH CHECK (age > 1);
+        CREATE POLICY "own row" ON public.profiles FOR DELETE TO authenticated USING ((SELECT auth.uid()) = id);
         CREATE POLICY "restrict" ON public.orders AS RESTRICTIVE FOR ALL TO anon USING (status <> 'secret');
         CREATE POLICY "storage read" ON storage.objects FOR SELECT TO authenticated USING (public.is_owner(owner));
         REVOKE ALL ON TABLE public.cache FROM anon;
