@@ -202,6 +202,15 @@ struct SchemaDiffTests {
         #expect(diff.sql.contains("-- HAZARD: drops column note with its data\nALTER TABLE public.items DROP COLUMN note;"))
     }
 
+    @Test("a column type change re-creates only the views that use the column, and their dependents")
+    func retypeRecreatesUsers() throws {
+        let change = DiffFixtures.cases.first { $0.name == "column type under views" }!.change
+        let a = try DiffFixtures.baseCopy(cluster, extra: change), b = try DiffFixtures.baseCopy(cluster)
+        let diff = try Diff.compare(a: try cluster.connect(a), b: try cluster.connect(b), schemas: Self.schemas)
+        #expect(Set(diff.changes.filter { $0.kind.hasSuffix("view") }.map(\.name)) == ["public.item_names", "public.item_names_2"])
+        #expect(diff.sql.range(of: "DROP VIEW public.item_names_2;")!.lowerBound < diff.sql.range(of: "DROP VIEW public.item_names;")!.lowerBound)
+    }
+
     @Test("a clone diffs empty against its source")
     func cloneIsEmptyDiff() throws {
         let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app)

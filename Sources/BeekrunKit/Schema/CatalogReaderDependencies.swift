@@ -80,6 +80,21 @@ extension CatalogReader {
             let from = ObjectRef(UInt32(row[0]!)!, UInt32(row[1]!)!), to = ObjectRef(UInt32(row[2]!)!, UInt32(row[3]!)!)
             model.dependencies[from, default: []].insert(to)
         }
+        let columns = try c.query("""
+            select case when d.classid = 'pg_rewrite'::regclass then 'pg_class'::regclass::oid else d.classid end::text,
+              case when d.classid = 'pg_rewrite'::regclass then w.ev_class else d.objid end::text,
+              d.refobjid::text, a.attname
+            from pg_depend d
+            left join pg_rewrite w on d.classid = 'pg_rewrite'::regclass and w.oid = d.objid
+            join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+            join pg_class k on k.oid = d.refobjid join pg_namespace n on n.oid = k.relnamespace
+            where d.deptype = 'n' and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
+              and d.classid in ('pg_rewrite'::regclass, 'pg_proc'::regclass) and n.nspname = any($1)
+            """)
+        for row in columns.rows {
+            let user = ObjectRef(UInt32(row[0]!)!, UInt32(row[1]!)!), table = ObjectRef(CatalogClass.pgClass, UInt32(row[2]!)!)
+            model.usedColumns[user, default: [:]][table, default: []].insert(row[3]!)
+        }
         // A partition is created after its parent; pg_depend records that as automatic.
         let byName = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0.ref) }, uniquingKeysWith: { a, _ in a })
         for t in model.tables {

@@ -190,25 +190,27 @@ extension DiffBuilder {
         }
         // Tables whose column types change: the views over them cannot stay.
         let tablesA = Self.keyed(a.tables, \.qualified)
-        var retyped = Set<ObjectRef>()
+        var retyped: [ObjectRef: Set<String>] = [:]
         for t in b.tables {
             guard let s = tablesA[t.qualified] else { continue }
             let cols = Self.keyed(s.columns, \.name)
-            if t.columns.contains(where: { c in cols[c.name].map { $0.type != c.type || $0.collation != c.collation } ?? false }) {
-                retyped.insert(t.ref)
+            for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false {
+                retyped[t.ref, default: []].insert(c.name)
             }
+        }
+        func usesRetyped(_ ref: ObjectRef) -> Bool {
+            (b.usedColumns[ref] ?? [:]).contains { table, columns in !(retyped[table] ?? []).isDisjoint(with: columns) }
         }
         // Names by b's refs, then the closure over b's dependency edges.
         var nameOf: [ObjectRef: String] = [:]
         for v in b.views { nameOf[v.ref] = v.qualified }
         for r in b.routines { nameOf[r.ref] = r.signature }
-        let views = Set(b.views.map(\.ref))
         var changed = true
         while changed {
             changed = false
             for (ref, name) in nameOf where !out.contains(name) {
                 let deps = b.dependencies[ref] ?? []
-                if deps.contains(where: { (views.contains(ref) && retyped.contains($0)) || nameOf[$0].map(out.contains) == true }) {
+                if usesRetyped(ref) || deps.contains(where: { nameOf[$0].map(out.contains) == true }) {
                     out.insert(name); changed = true
                 }
             }

@@ -67,6 +67,9 @@ public struct SchemaModel: Sendable {
     /// `pg_depend` edges among the objects created before data (types, sequences, tables,
     /// routines, views): key depends on each value.
     public var dependencies: [ObjectRef: Set<ObjectRef>] = [:]
+    /// The table columns each view or routine (SQL-standard body) uses, as "table ref" → column
+    /// names: changing such a column's type needs the user re-created.
+    public var usedColumns: [ObjectRef: [ObjectRef: Set<String>]] = [:]
 
     public init() {}
 
