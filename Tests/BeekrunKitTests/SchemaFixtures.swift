@@ -122,6 +122,11 @@ enum SchemaFixtures {
         CREATE FUNCTION public.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
         CREATE FUNCTION public.orders_of(p public.profiles) RETURNS SETOF public.orders LANGUAGE sql STABLE
           AS 'SELECT * FROM public.orders WHERE profile_id = p.id';
+        CREATE TABLE public.ticket (id int, code text);
+        CREATE FUNCTION public.next_ticket() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT coalesce(max(id), 0) + 1 FROM public.ticket; END;
+        CREATE FUNCTION public.valid_code(c text) RETURNS boolean LANGUAGE sql BEGIN ATOMIC SELECT c NOT IN (SELECT code FROM public.ticket WHERE false); END;
+        ALTER TABLE public.ticket ALTER COLUMN id SET DEFAULT public.next_ticket();
+        ALTER TABLE public.ticket ADD CONSTRAINT ticket_code_check CHECK (public.valid_code(code));
         CREATE AGGREGATE public.my_sum(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');
         COMMENT ON FUNCTION public.add(integer, integer) IS 'adds ints';
         COMMENT ON AGGREGATE public.my_sum(integer) IS 'sums';

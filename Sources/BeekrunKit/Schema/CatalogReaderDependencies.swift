@@ -70,7 +70,12 @@ extension CatalogReader {
               from pg_rewrite w join pg_class k on k.oid = w.ev_class join pg_namespace n on n.oid = k.relnamespace
               where n.nspname = any($1) and k.relkind in ('v', 'm')
             )
-            select distinct a.ncls::text, a.noid::text, b.ncls::text, b.noid::text
+            select distinct a.ncls::text, a.noid::text, b.ncls::text, b.noid::text,
+              case when d.classid = 'pg_attrdef'::regclass then
+                     (select 'default ' || att.attname from pg_attrdef ad join pg_attribute att
+                        on att.attrelid = ad.adrelid and att.attnum = ad.adnum where ad.oid = d.objid)
+                   when d.classid = 'pg_constraint'::regclass and a.ncls = 'pg_class'::regclass then
+                     (select 'check ' || k.conname from pg_constraint k where k.oid = d.objid) end
             from pg_depend d
             join nodes a on a.cls = d.classid and a.oid = d.objid
             join nodes b on b.cls = d.refclassid and b.oid = d.refobjid
@@ -79,6 +84,7 @@ extension CatalogReader {
         for row in r.rows {
             let from = ObjectRef(UInt32(row[0]!)!, UInt32(row[1]!)!), to = ObjectRef(UInt32(row[2]!)!, UInt32(row[3]!)!)
             model.dependencies[from, default: []].insert(to)
+            if let part = row[4] { model.partDependencies[from, default: []].append(PartDependency(part: part, on: to)) }
         }
         let columns = try c.query("""
             select case when d.classid = 'pg_rewrite'::regclass then 'pg_class'::regclass::oid else d.classid end::text,

@@ -26,7 +26,23 @@ struct DDLGenerator {
                    "CREATE EXTENSION IF NOT EXISTS \(SQL.quoteIdent(e.name)) WITH SCHEMA \(SQL.quoteIdent(e.schema)) VERSION \(SQL.quoteLiteral(e.version));")
             if let c = DDL.comment("EXTENSION \(SQL.quoteIdent(e.name))", e.comment) { addPre(.comment, "extension", SQL.quoteIdent(e.name), c) }
         }
-        for node in orderedNodes() { try emit(node) }
+        let (nodes, deferred) = order()
+        for node in nodes { try emit(node, deferring: deferred[node.ref] ?? []) }
+        // Defaults and checks held back to break a cycle, now that what they call exists.
+        for case .table(let t) in nodes {
+            guard let parts = deferred[t.ref] else { continue }
+            let only = t.partitionKey == nil ? "ONLY " : ""
+            for col in t.columns where parts.contains("default \(col.name)") {
+                if let d = col.defaultExpr {
+                    addPre(.alter, "table", t.qualified, "ALTER TABLE \(only)\(t.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) SET DEFAULT \(d);")
+                }
+            }
+            for k in model.constraints where k.type == "c" && k.validated && !k.onDomain && k.schema == t.schema && k.table == t.name
+                && parts.contains("check \(k.name)") {
+                addPre(.create, "constraint", "\(k.name) on \(t.qualified)",
+                       "ALTER TABLE \(only)\(t.qualified) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
+            }
+        }
         for s in model.sequences where !s.isIdentity {
             if let o = s.ownedBy {
                 addPre(.alter, "sequence", s.qualified,
@@ -64,13 +80,18 @@ struct DDLGenerator {
     /// Pre-data objects in dependency order (Kahn's algorithm; among the ready ones the lowest
     /// priority, then catalog-sorted name, goes first, so the order is stable). A dependency
     /// cycle, which PostgreSQL itself cannot create without later ALTERs, falls back to priority.
-    func orderedNodes() -> [Node] {
+    func orderedNodes() -> [Node] { order().nodes }
+
+    /// The creation order, and for tables created before something their defaults or checks
+    /// call (a cycle), which parts (`default c`, `check k`) are added after everything else.
+    func order() -> (nodes: [Node], deferred: [ObjectRef: Set<String>]) {
         var nodes: [Node] = model.types.map { .type($0) }
         nodes += model.sequences.filter { !$0.isIdentity }.map { .sequence($0) }
         nodes += model.tables.map { .table($0) } + model.routines.map { .routine($0) } + model.views.map { .view($0) }
         let present = Set(nodes.map(\.ref))
         var pending = Array(nodes.enumerated())
         var done = Set<ObjectRef>()
+        var deferred: [ObjectRef: Set<String>] = [:]
         var out: [Node] = []
         out.reserveCapacity(nodes.count)
         while !pending.isEmpty {
@@ -83,21 +104,36 @@ struct DDLGenerator {
                     if (item.element.priority, item.offset) < (x.element.priority, x.offset) { best = i }
                 } else { best = i }
             }
+            if best == nil {
+                // A cycle: take the first table that only waits through defaults or checks.
+                for (i, item) in pending.enumerated() {
+                    guard case .table = item.element else { continue }
+                    let waiting = (model.dependencies[item.element.ref] ?? []).filter { !done.contains($0) && present.contains($0) }
+                    let parts = (model.partDependencies[item.element.ref] ?? []).filter { waiting.contains($0.on) }
+                    let covered = Set(parts.map(\.on))
+                    // Only if no other kind of dependency (a column type) waits too.
+                    if waiting.allSatisfy(covered.contains) {
+                        deferred[item.element.ref] = Set(parts.map(\.part))
+                        best = i
+                        break
+                    }
+                }
+            }
             let pick = best ?? pending.indices.min { (pending[$0].element.priority, pending[$0].offset) < (pending[$1].element.priority, pending[$1].offset) }!
             let node = pending.remove(at: pick).element
             done.insert(node.ref)
             out.append(node)
         }
-        return out
+        return (out, deferred)
     }
 
     // MARK: Pre-data
 
-    mutating func emit(_ node: Node) throws {
+    mutating func emit(_ node: Node, deferring parts: Set<String> = []) throws {
         switch node {
         case .type(let t): emitType(t)
         case .sequence(let s): emitSequence(s)
-        case .table(let t): emitTable(t)
+        case .table(let t): emitTable(t, deferring: parts)
         case .routine(let r):
             addPre(.create, r.keyword.lowercased(), r.signature, r.definition)
             owner(r.keyword + " " + r.signature, r.owner, kind: r.keyword.lowercased(), name: r.signature)
@@ -171,7 +207,7 @@ struct DDLGenerator {
             + (s.cycle ? "\n    CYCLE" : "")
     }
 
-    mutating func emitTable(_ t: TableInfo) {
+    mutating func emitTable(_ t: TableInfo, deferring parts: Set<String> = []) {
         let parent = t.partitionOf.flatMap { p in model.tables.first { $0.schema == p.schema && $0.name == p.name } }
         var sql = "CREATE " + (t.unlogged ? "UNLOGGED " : "") + "TABLE \(t.qualified)"
         // A partition whose columns all come from its parent is written as PARTITION OF, which
@@ -183,7 +219,7 @@ struct DDLGenerator {
             for col in t.columns {
                 let inherited = parent?.columns.first { $0.name == col.name }
                 let name = SQL.quoteIdent(col.name)
-                if col.defaultExpr != inherited?.defaultExpr {
+                if col.defaultExpr != inherited?.defaultExpr && !parts.contains("default \(col.name)") {
                     afterCreate.append(col.defaultExpr.map { "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \($0);" }
                                        ?? "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) DROP DEFAULT;")
                 }
@@ -192,7 +228,11 @@ struct DDLGenerator {
                 }
             }
         } else {
-            sql += " (\n" + t.columns.map { columnDefinition($0, table: t) }.joined(separator: ",\n") + "\n)"
+            sql += " (\n" + t.columns.map { col in
+                var col = col
+                if parts.contains("default \(col.name)") { col.defaultExpr = nil }
+                return columnDefinition(col, table: t)
+            }.joined(separator: ",\n") + "\n)"
 
         }
         if let key = t.partitionKey { sql += "\nPARTITION BY \(key)" }
@@ -201,7 +241,8 @@ struct DDLGenerator {
         for s in afterCreate { addPre(.alter, "table", t.qualified, s) }
         // Valid checks go with the table (the rows loaded satisfy them); NOT VALID ones wait for
         // post-data, as in pg_dump.
-        for k in model.constraints where !k.onDomain && k.type == "c" && k.validated && k.schema == t.schema && k.table == t.name {
+        for k in model.constraints where !k.onDomain && k.type == "c" && k.validated && k.schema == t.schema && k.table == t.name
+            && !parts.contains("check \(k.name)") {
             addPre(.create, "constraint", "\(k.name) on \(t.qualified)",
                    "ALTER TABLE \(t.partitionKey == nil ? "ONLY " : "")\(t.qualified) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
         }

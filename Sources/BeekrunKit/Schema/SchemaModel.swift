@@ -67,6 +67,10 @@ public struct SchemaModel: Sendable {
     /// `pg_depend` edges among the objects created before data (types, sequences, tables,
     /// routines, views): key depends on each value.
     public var dependencies: [ObjectRef: Set<ObjectRef>] = [:]
+    /// The part of the `dependencies` of a table that comes from a column default or a check
+    /// constraint: those can be added after the table, which breaks a cycle (a default calling
+    /// a function that reads the table).
+    public var partDependencies: [ObjectRef: [PartDependency]] = [:]
     /// The table columns each view or routine (SQL-standard body) uses, as "table ref" → column
     /// names: changing such a column's type needs the user re-created.
     public var usedColumns: [ObjectRef: [ObjectRef: Set<String>]] = [:]
@@ -348,4 +352,10 @@ public struct ExternalReference: Sendable, Equatable {
     public var type: String
     /// Qualified name; for a routine with its argument types (`auth.uid()`).
     public var identity: String
+}
+
+/// A table's dependency through one of its parts: `default <column>` or `check <constraint>`.
+public struct PartDependency: Sendable, Equatable {
+    public var part: String
+    public var on: ObjectRef
 }
