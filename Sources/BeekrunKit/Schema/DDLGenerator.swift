@@ -1,0 +1,440 @@
+/// Turns a `SchemaModel` into the statements that build it in an empty schema, in pg_dump's
+/// order: pre-data (extensions, types, sequences, tables, routines, views, ordered by their
+/// `pg_depend` edges) then post-data (keys, indexes, foreign keys, triggers, policies,
+/// publications, dependent objects, privileges).
+struct DDLGenerator {
+    let model: SchemaModel
+    /// The role that runs the statements: objects it will own need no `OWNER TO`.
+    let currentUser: String
+    /// Where a new object's ACL starts from on the target, by `acldefault` kind, owner and schema.
+    let initialACL: (String, String, String) throws -> [ACLItem]
+    /// `acldefault(kind, owner)`: what a NULL ACL in the source stands for.
+    let builtinACL: (String, String) throws -> [ACLItem]
+
+    private(set) var pre: [SchemaStatement] = []
+    private(set) var post: [SchemaStatement] = []
+
+    init(model: SchemaModel, currentUser: String,
+         initialACL: @escaping (String, String, String) throws -> [ACLItem],
+         builtinACL: @escaping (String, String) throws -> [ACLItem]) {
+        self.model = model; self.currentUser = currentUser; self.initialACL = initialACL; self.builtinACL = builtinACL
+    }
+
+    mutating func generate() throws {
+        for e in model.extensions {
+            addPre(.create, "extension", SQL.quoteIdent(e.name),
+                   "CREATE EXTENSION IF NOT EXISTS \(SQL.quoteIdent(e.name)) WITH SCHEMA \(SQL.quoteIdent(e.schema)) VERSION \(SQL.quoteLiteral(e.version));")
+            if let c = DDL.comment("EXTENSION \(SQL.quoteIdent(e.name))", e.comment) { addPre(.comment, "extension", SQL.quoteIdent(e.name), c) }
+        }
+        let (nodes, deferred) = order()
+        for node in nodes { try emit(node, deferring: deferred[node.ref] ?? []) }
+        // Defaults and checks held back to break a cycle, now that what they call exists.
+        for case .table(let t) in nodes {
+            guard let parts = deferred[t.ref] else { continue }
+            let only = t.partitionKey == nil ? "ONLY " : ""
+            for col in t.columns where parts.contains("default \(col.name)") {
+                if let d = col.defaultExpr {
+                    addPre(.alter, "table", t.qualified, "ALTER TABLE \(only)\(t.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) SET DEFAULT \(d);")
+                }
+            }
+            for k in model.constraints where k.type == "c" && k.validated && !k.onDomain && k.schema == t.schema && k.table == t.name
+                && parts.contains("check \(k.name)") {
+                addPre(.create, "constraint", "\(k.name) on \(t.qualified)",
+                       "ALTER TABLE \(only)\(t.qualified) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
+            }
+        }
+        for s in model.sequences where !s.isIdentity {
+            if let o = s.ownedBy {
+                addPre(.alter, "sequence", s.qualified,
+                       "ALTER SEQUENCE \(s.qualified) OWNED BY \(SQL.qualified(o.schema, o.table)).\(SQL.quoteIdent(o.column));")
+            }
+        }
+        try postData()
+    }
+
+    // MARK: Ordering
+
+    enum Node {
+        case type(TypeInfo), sequence(SequenceInfo), table(TableInfo), routine(RoutineInfo), view(ViewInfo)
+        var ref: ObjectRef {
+            switch self {
+            case .type(let x): return x.ref
+            case .sequence(let x): return x.ref
+            case .table(let x): return x.ref
+            case .routine(let x): return x.ref
+            case .view(let x): return x.ref
+            }
+        }
+        /// Tie-break between independent objects, as pg_dump's type priorities do.
+        var priority: Int {
+            switch self {
+            case .type: return 0
+            case .routine: return 1
+            case .sequence: return 2
+            case .table: return 3
+            case .view: return 4
+            }
+        }
+    }
+
+    /// Pre-data objects in dependency order (Kahn's algorithm; among the ready ones the lowest
+    /// priority, then catalog-sorted name, goes first, so the order is stable). A dependency
+    /// cycle, which PostgreSQL itself cannot create without later ALTERs, falls back to priority.
+    func orderedNodes() -> [Node] { order().nodes }
+
+    /// The creation order, and for tables created before something their defaults or checks
+    /// call (a cycle), which parts (`default c`, `check k`) are added after everything else.
+    func order() -> (nodes: [Node], deferred: [ObjectRef: Set<String>]) {
+        var nodes: [Node] = model.types.map { .type($0) }
+        nodes += model.sequences.filter { !$0.isIdentity }.map { .sequence($0) }
+        nodes += model.tables.map { .table($0) } + model.routines.map { .routine($0) } + model.views.map { .view($0) }
+        let present = Set(nodes.map(\.ref))
+        var pending = Array(nodes.enumerated())
+        var done = Set<ObjectRef>()
+        var deferred: [ObjectRef: Set<String>] = [:]
+        var out: [Node] = []
+        out.reserveCapacity(nodes.count)
+        while !pending.isEmpty {
+            var best: Int?
+            for (i, item) in pending.enumerated() {
+                let deps = model.dependencies[item.element.ref] ?? []
+                guard deps.allSatisfy({ done.contains($0) || !present.contains($0) }) else { continue }
+                if let b = best {
+                    let x = pending[b]
+                    if (item.element.priority, item.offset) < (x.element.priority, x.offset) { best = i }
+                } else { best = i }
+            }
+            if best == nil {
+                // A cycle: take the first table that only waits through defaults or checks.
+                for (i, item) in pending.enumerated() {
+                    guard case .table = item.element else { continue }
+                    let waiting = (model.dependencies[item.element.ref] ?? []).filter { !done.contains($0) && present.contains($0) }
+                    let parts = (model.partDependencies[item.element.ref] ?? []).filter { waiting.contains($0.on) }
+                    let covered = Set(parts.map(\.on))
+                    // Only if no other kind of dependency (a column type) waits too.
+                    if waiting.allSatisfy(covered.contains) {
+                        deferred[item.element.ref] = Set(parts.map(\.part))
+                        best = i
+                        break
+                    }
+                }
+            }
+            let pick = best ?? pending.indices.min { (pending[$0].element.priority, pending[$0].offset) < (pending[$1].element.priority, pending[$1].offset) }!
+            let node = pending.remove(at: pick).element
+            done.insert(node.ref)
+            out.append(node)
+        }
+        return (out, deferred)
+    }
+
+    // MARK: Pre-data
+
+    mutating func emit(_ node: Node, deferring parts: Set<String> = []) throws {
+        switch node {
+        case .type(let t): emitType(t)
+        case .sequence(let s): emitSequence(s)
+        case .table(let t): emitTable(t, deferring: parts)
+        case .routine(let r):
+            addPre(.create, r.keyword.lowercased(), r.signature, r.definition)
+            owner(r.keyword + " " + r.signature, r.owner, kind: r.keyword.lowercased(), name: r.signature)
+            if let c = DDL.comment(r.keyword + " " + r.signature, r.comment) { addPre(.comment, r.keyword.lowercased(), r.signature, c) }
+        case .view(let v):
+            let keyword = v.materialized ? "MATERIALIZED VIEW" : "VIEW"
+            let kind = keyword.lowercased()
+            addPre(.create, kind, v.qualified,
+                   "CREATE \(keyword) \(v.qualified)\(DDL.withOptions(v.options)) AS\n\(v.definition)"
+                   + (v.materialized ? "\n  WITH NO DATA;" : ";"))
+            // Column defaults of a view apply to INSERTs through it.
+            for col in v.columns {
+                if let d = col.defaultExpr {
+                    addPre(.alter, kind, v.qualified, "ALTER VIEW \(v.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) SET DEFAULT \(d);")
+                }
+            }
+            owner(keyword + " " + v.qualified, v.owner, kind: kind, name: v.qualified)
+            if let c = DDL.comment("\(keyword) \(v.qualified)", v.comment) { addPre(.comment, kind, v.qualified, c) }
+            columnComments(v.qualified, v.columns, kind: kind)
+        }
+    }
+
+    mutating func emitType(_ t: TypeInfo) {
+        var keyword = "TYPE", kind = "type"
+        let sql: String
+        switch t.kind {
+        case .enumeration(let labels):
+            sql = "CREATE TYPE \(t.qualified) AS ENUM (" + labels.map(SQL.quoteLiteral).joined(separator: ", ") + ");"
+        case .domain(let base, let collation, let def, let notNull):
+            keyword = "DOMAIN"; kind = "domain"
+            var s = "CREATE DOMAIN \(t.qualified) AS \(base)"
+            if let collation { s += " COLLATE \(collation)" }
+            if let def { s += " DEFAULT \(def)" }
+            if notNull { s += " NOT NULL" }
+            for k in model.constraints where k.onDomain && k.validated && k.schema == t.schema && k.table == t.name {
+                s += "\n    CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition)"
+            }
+            sql = s + ";"
+        case .composite(let attributes):
+            sql = "CREATE TYPE \(t.qualified) AS (\n" + attributes.map { a in
+                "    \(SQL.quoteIdent(a.name)) \(a.type)" + (a.collation.map { " COLLATE \($0)" } ?? "")
+            }.joined(separator: ",\n") + "\n);"
+        case .range(let subtype, let opclass, let collation, let diff, let multirange):
+            var parts = ["subtype = \(subtype)"]
+            if let multirange { parts.append("multirange_type_name = \(multirange)") }
+            if let opclass { parts.append("subtype_opclass = \(opclass)") }
+            if let collation { parts.append("collation = \(collation)") }
+            if let diff { parts.append("subtype_diff = \(diff)") }
+            sql = "CREATE TYPE \(t.qualified) AS RANGE (\n    " + parts.joined(separator: ",\n    ") + "\n);"
+        }
+        addPre(.create, kind, t.qualified, sql)
+        owner("\(keyword) \(t.qualified)", t.owner, kind: kind, name: t.qualified)
+        if let c = DDL.comment("\(keyword) \(t.qualified)", t.comment) { addPre(.comment, kind, t.qualified, c) }
+        if case .composite(let attributes) = t.kind { columnComments(t.qualified, attributes, kind: "type") }
+        for k in model.constraints where k.onDomain && k.schema == t.schema && k.table == t.name {
+            if let c = DDL.comment("CONSTRAINT \(SQL.quoteIdent(k.name)) ON DOMAIN \(t.qualified)", k.comment) {
+                addPre(.comment, "constraint", "\(k.name) on \(t.qualified)", c)
+            }
+        }
+    }
+
+    mutating func emitSequence(_ s: SequenceInfo) {
+        addPre(.create, "sequence", s.qualified,
+               "CREATE SEQUENCE \(s.qualified) AS \(s.dataType)" + sequenceOptions(s) + ";")
+        owner("SEQUENCE \(s.qualified)", s.owner, kind: "sequence", name: s.qualified)
+        if let c = DDL.comment("SEQUENCE \(s.qualified)", s.comment) { addPre(.comment, "sequence", s.qualified, c) }
+    }
+
+    func sequenceOptions(_ s: SequenceInfo) -> String {
+        "\n    START WITH \(s.start)\n    INCREMENT BY \(s.increment)\n    MINVALUE \(s.minValue)\n    MAXVALUE \(s.maxValue)\n    CACHE \(s.cache)"
+            + (s.cycle ? "\n    CYCLE" : "")
+    }
+
+    mutating func emitTable(_ t: TableInfo, deferring parts: Set<String> = []) {
+        let parent = t.partitionOf.flatMap { p in model.tables.first { $0.schema == p.schema && $0.name == p.name } }
+        var sql = "CREATE " + (t.unlogged ? "UNLOGGED " : "") + "TABLE \(t.qualified)"
+        // A partition whose columns all come from its parent is written as PARTITION OF, which
+        // is what leaves them marked inherited (attislocal = false) as in the source.
+        let asPartitionOf = t.partitionOf != nil && !t.columns.isEmpty && t.columns.allSatisfy { !$0.isLocal }
+        var afterCreate: [String] = []
+        if asPartitionOf, let p = t.partitionOf {
+            sql += " PARTITION OF \(SQL.qualified(p.schema, p.name))\n\(p.bound)"
+            for col in t.columns {
+                let inherited = parent?.columns.first { $0.name == col.name }
+                let name = SQL.quoteIdent(col.name)
+                if col.defaultExpr != inherited?.defaultExpr && !parts.contains("default \(col.name)") {
+                    afterCreate.append(col.defaultExpr.map { "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \($0);" }
+                                       ?? "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) DROP DEFAULT;")
+                }
+                if col.notNull && inherited?.notNull != true {
+                    afterCreate.append("ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET NOT NULL;")
+                }
+            }
+        } else {
+            sql += " (\n" + t.columns.map { col in
+                var col = col
+                if parts.contains("default \(col.name)") { col.defaultExpr = nil }
+                return columnDefinition(col, table: t)
+            }.joined(separator: ",\n") + "\n)"
+
+        }
+        if let key = t.partitionKey { sql += "\nPARTITION BY \(key)" }
+        sql += DDL.withOptions(t.options) + ";"
+        addPre(.create, "table", t.qualified, sql)
+        for s in afterCreate { addPre(.alter, "table", t.qualified, s) }
+        // Valid checks go with the table (the rows loaded satisfy them); NOT VALID ones wait for
+        // post-data, as in pg_dump.
+        for k in model.constraints where !k.onDomain && k.type == "c" && k.validated && k.schema == t.schema && k.table == t.name
+            && !parts.contains("check \(k.name)") {
+            addPre(.create, "constraint", "\(k.name) on \(t.qualified)",
+                   "ALTER TABLE \(t.partitionKey == nil ? "ONLY " : "")\(t.qualified) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
+        }
+        // ATTACH PARTITION wants the parent's checks on the partition already.
+        if !asPartitionOf, let p = t.partitionOf {
+            addPre(.alter, "table", SQL.qualified(p.schema, p.name),
+                   "ALTER TABLE ONLY \(SQL.qualified(p.schema, p.name)) ATTACH PARTITION \(t.qualified) \(p.bound);")
+        }
+        for col in t.columns {
+            for setting in col.settings {
+                addPre(.alter, "column", "\(t.qualified).\(SQL.quoteIdent(col.name))",
+                       "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) \(setting);")
+            }
+        }
+        owner("TABLE \(t.qualified)", t.owner, kind: "table", name: t.qualified)
+        if let c = DDL.comment("TABLE \(t.qualified)", t.comment) { addPre(.comment, "table", t.qualified, c) }
+        columnComments(t.qualified, t.columns, kind: "table")
+    }
+
+    func columnDefinition(_ col: Column, table: TableInfo) -> String {
+        var s = "    \(SQL.quoteIdent(col.name)) \(col.type)"
+        if let c = col.collation { s += " COLLATE \(c)" }
+        if let g = col.generatedExpr { s += " GENERATED ALWAYS AS (\(g)) STORED" }
+        if let d = col.defaultExpr { s += " DEFAULT \(d)" }
+        if let identity = col.identity {
+            s += identity == "a" ? " GENERATED ALWAYS AS IDENTITY" : " GENERATED BY DEFAULT AS IDENTITY"
+            if let seq = model.sequences.first(where: {
+                $0.isIdentity && $0.ownedBy?.schema == table.schema && $0.ownedBy?.table == table.name && $0.ownedBy?.column == col.name
+            }) {
+                s += " (\n    SEQUENCE NAME \(seq.qualified)" + sequenceOptions(seq).replacingOccurrences(of: "\n    ", with: "\n        ") + "\n    )"
+            }
+        }
+        if col.notNull { s += " NOT NULL" }
+        return s
+    }
+
+    mutating func columnComments(_ relation: String, _ columns: [Column], kind: String) {
+        for col in columns {
+            if let c = DDL.comment("COLUMN \(relation).\(SQL.quoteIdent(col.name))", col.comment) {
+                addPre(.comment, "column", "\(relation).\(SQL.quoteIdent(col.name))", c)
+            }
+        }
+    }
+
+    mutating func owner(_ target: String, _ owner: String, kind: String, name: String) {
+        guard owner != currentUser else { return }
+        addPre(.alter, kind, name, "ALTER \(target) OWNER TO \(SQL.quoteIdent(owner));")
+    }
+
+    // MARK: Post-data
+
+    mutating func postData() throws {
+        let tables = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func isPartitioned(_ k: ConstraintInfo) -> Bool { tables[k.schema + "." + k.table]?.partitionKey != nil }
+        // Keys: parents before partitions, then each partition's key index is attached to its parent's.
+        let keys = model.constraints.filter { !$0.onDomain && ["p", "u", "x"].contains($0.type) }
+        for k in keys.filter({ $0.parentIndex == nil }) + keys.filter({ $0.parentIndex != nil }) {
+            addPost(.create, "constraint", "\(k.name) on \(k.qualifiedTable)",
+                    "ALTER TABLE ONLY \(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
+        }
+        for k in keys {
+            if let parent = k.parentIndex, let index = k.indexName {
+                addPost(.alter, "index", SQL.qualified(k.schema, index),
+                        "ALTER INDEX \(parent) ATTACH PARTITION \(SQL.qualified(k.schema, index));")
+            }
+        }
+        for ix in model.indexes.filter({ $0.parentIndex == nil }) + model.indexes.filter({ $0.parentIndex != nil }) {
+            addPost(.create, "index", ix.qualified, ix.definition + ";")
+        }
+        for ix in model.indexes {
+            if let parent = ix.parentIndex {
+                addPost(.alter, "index", ix.qualified, "ALTER INDEX \(parent) ATTACH PARTITION \(ix.qualified);")
+            }
+            if ix.clustered {
+                addPost(.alter, "table", SQL.qualified(ix.schema, ix.table),
+                        "ALTER TABLE \(SQL.qualified(ix.schema, ix.table)) CLUSTER ON \(SQL.quoteIdent(ix.name));")
+            }
+            if let c = DDL.comment("INDEX \(ix.qualified)", ix.comment) { addPost(.comment, "index", ix.qualified, c) }
+        }
+        for k in model.constraints where !k.validated && k.type == "c" {
+            addPost(.create, "constraint", "\(k.name) on \(k.qualifiedTable)", k.onDomain
+                    ? "ALTER DOMAIN \(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);"
+                    : "ALTER TABLE \(isPartitioned(k) ? "" : "ONLY ")\(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
+        }
+        for t in model.tables where t.replicaIdentity != "d" {
+            let what: String
+            switch t.replicaIdentity {
+            case "f": what = "FULL"
+            case "n": what = "NOTHING"
+            default: what = "USING INDEX " + SQL.quoteIdent(t.replicaIdentityIndex ?? "")
+            }
+            addPost(.alter, "table", t.qualified, "ALTER TABLE ONLY \(t.qualified) REPLICA IDENTITY \(what);")
+        }
+        for k in model.constraints where k.type == "f" {
+            addPost(.create, "constraint", "\(k.name) on \(k.qualifiedTable)",
+                    "ALTER TABLE \(isPartitioned(k) ? "" : "ONLY ")\(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
+        }
+        for k in model.constraints where !k.onDomain {
+            if let c = DDL.comment("CONSTRAINT \(SQL.quoteIdent(k.name)) ON \(k.qualifiedTable)", k.comment) {
+                addPost(.comment, "constraint", "\(k.name) on \(k.qualifiedTable)", c)
+            }
+        }
+        for t in model.triggers {
+            for s in DDL.trigger(t) { addPost(.create, "trigger", "\(t.name) on \(t.qualifiedTable)", s) }
+        }
+        for r in model.rules {
+            let table = SQL.qualified(r.schema, r.table)
+            var s = r.definition.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !s.hasSuffix(";") { s += ";" }
+            addPost(.create, "rule", "\(r.name) on \(table)", s)
+            let state = ["D": "DISABLE RULE", "R": "ENABLE REPLICA RULE", "A": "ENABLE ALWAYS RULE"][r.enabled]
+            if let state { addPost(.alter, "rule", "\(r.name) on \(table)", "ALTER TABLE \(table) \(state) \(SQL.quoteIdent(r.name));") }
+            if let c = DDL.comment("RULE \(SQL.quoteIdent(r.name)) ON \(table)", r.comment) { addPost(.comment, "rule", "\(r.name) on \(table)", c) }
+        }
+        for t in model.tables {
+            if t.rlsEnabled { addPost(.alter, "table", t.qualified, "ALTER TABLE \(t.qualified) ENABLE ROW LEVEL SECURITY;") }
+            if t.rlsForced { addPost(.alter, "table", t.qualified, "ALTER TABLE \(t.qualified) FORCE ROW LEVEL SECURITY;") }
+        }
+        for p in model.policies {
+            for s in DDL.policy(p) { addPost(.create, "policy", "\(p.name) on \(p.qualifiedTable)", s) }
+        }
+        // Materialized views are filled once the rows are in, in dependency order.
+        for case .view(let v) in orderedNodes() where v.materialized && v.populated {
+            addPost(.alter, "materialized view", v.qualified, "REFRESH MATERIALIZED VIEW \(v.qualified);")
+        }
+        for p in model.publicationTables {
+            var s = "ALTER PUBLICATION \(SQL.quoteIdent(p.publication)) ADD TABLE ONLY \(SQL.qualified(p.schema, p.table))"
+            if let cols = p.columns { s += " (" + cols.map(SQL.quoteIdent).joined(separator: ", ") + ")" }
+            if let f = p.rowFilter { s += " WHERE (\(f))" }
+            addPost(.alter, "publication", SQL.quoteIdent(p.publication), s + ";")
+        }
+        for d in model.dependents {
+            for s in d.createSQL { addPost(.create, d.kind, d.identity, s) }
+        }
+        try privileges()
+    }
+
+    /// Object and column privileges. (Default privileges depend on what the target has; the
+    /// clone plan adds them after these.)
+    mutating func privileges() throws {
+        func grant(_ kind: String, _ aclKind: String, _ object: String, _ name: String, owner: String, _ acl: [ACLItem]?,
+                   schema: String) throws {
+            let start = try initialACL(aclKind, owner, schema)
+            // No ACL in the source means the built-in default; the target's creator may have
+            // global default privileges that gave the new object more, which are taken back.
+            let target = try acl ?? builtinACL(aclKind, owner)
+            for s in ACLPlanner.statements(from: start, to: target, object: object) {
+                addPost(.grant, kind, name, s)
+            }
+        }
+        func columnGrants(_ relation: String, _ columns: [Column]) {
+            for col in columns {
+                guard let acl = col.acl else { continue }
+                for s in ACLPlanner.statements(from: [], to: acl, object: "TABLE \(relation)", column: SQL.quoteIdent(col.name)) {
+                    addPost(.grant, "column", "\(relation).\(SQL.quoteIdent(col.name))", s)
+                }
+            }
+        }
+        for t in model.types {
+            try grant(t.isDomain ? "domain" : "type", "T", (t.isDomain ? "DOMAIN " : "TYPE ") + t.qualified, t.qualified, owner: t.owner, t.acl, schema: t.schema)
+        }
+        for s in model.sequences { try grant("sequence", "s", "SEQUENCE \(s.qualified)", s.qualified, owner: s.owner, s.acl, schema: s.schema) }
+        for t in model.tables {
+            try grant("table", "r", "TABLE \(t.qualified)", t.qualified, owner: t.owner, t.acl, schema: t.schema)
+            columnGrants(t.qualified, t.columns)
+        }
+        for r in model.routines {
+            try grant(r.keyword.lowercased(), "f", (r.kind == "a" ? "ROUTINE " : r.keyword + " ") + r.signature, r.signature, owner: r.owner, r.acl, schema: r.schema)
+        }
+        for v in model.views {
+            try grant(v.materialized ? "materialized view" : "view", "r", "TABLE \(v.qualified)", v.qualified, owner: v.owner, v.acl, schema: v.schema)
+            columnGrants(v.qualified, v.columns)
+        }
+    }
+
+    mutating func addPre(_ action: SchemaStatement.Action, _ kind: String, _ name: String, _ sql: String) {
+        pre.append(SchemaStatement(action, kind, name, sql, phase: .preData))
+    }
+
+    mutating func addPost(_ action: SchemaStatement.Action, _ kind: String, _ name: String, _ sql: String) {
+        post.append(SchemaStatement(action, kind, name, sql, phase: .postData))
+    }
+}
+
+/// `ALTER DEFAULT PRIVILEGES` statements.
+enum DefaultPrivileges {
+    static let objectWords = ["r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"]
+
+    static func statements(_ d: DefaultPrivilege, from current: [ACLItem], to target: [ACLItem]) -> [String] {
+        let prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE \(SQL.quoteIdent(d.role)) IN SCHEMA \(SQL.quoteIdent(d.schema)) "
+        let word = objectWords[d.objectType] ?? "TABLES"
+        // ACLPlanner writes `GRANT x ON <object> TO g`; default privileges put the object word there.
+        return ACLPlanner.statements(from: current, to: target, object: word).map { prefix + $0 }
+    }
+}

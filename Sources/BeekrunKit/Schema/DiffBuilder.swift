@@ -1,0 +1,177 @@
+/// Compares two models and writes the migration from b to a, statement by statement, into
+/// buckets that are joined in dependency order at the end.
+struct DiffBuilder {
+    let a: SchemaModel, b: SchemaModel
+    private(set) var changes: [SchemaChange] = []
+
+    struct Statement { var sql: String; var hazard: String? }
+    // Buckets, in the order `migration()` joins them.
+    var dropOutside: [Statement] = []      // dependent objects, publication membership
+    var dropTableParts: [Statement] = []   // policies, triggers, rules
+    var dropForeignKeys: [Statement] = []
+    var dropConstraints: [Statement] = []  // other constraints, indexes
+    var dropViews: [Statement] = []        // dependents first
+    var dropRoutines: [Statement] = []
+    var dropTables: [Statement] = []
+    var dropTypes: [Statement] = []        // sequences, types, extensions
+    var preAlters: [Statement] = []        // schemas, extensions, types in place
+    var tableAlters: [Statement] = []      // tables, columns, sequences in place
+    var sequenceOwners: [Statement] = []   // after the columns they name exist
+    var replacedRoutines: [Statement] = []
+    var postKeys: [Statement] = []         // constraints and indexes on existing tables
+    var postForeignKeys: [Statement] = []
+    var postOther: [Statement] = []        // triggers, rules, RLS, policies, publications, dependents
+    var grants: [Statement] = []           // owners, privileges, comments of existing objects
+    var manual: [String] = []
+    /// Objects (re)created from a: generated like a clone.
+    var created = SchemaModel()
+
+    init(a: SchemaModel, b: SchemaModel) {
+        self.a = a; self.b = b
+        created.serverVersion = a.serverVersion
+        created.dependencies = a.dependencies
+    }
+
+    // MARK: Helpers
+
+    mutating func note(_ kind: String, _ name: String, _ change: SchemaChange.Change, _ detail: String = "") {
+        changes.append(SchemaChange(kind: kind, name: name, change: change, detail: detail))
+    }
+
+    static func keyed<T>(_ list: [T], _ key: (T) -> String) -> [String: T] {
+        Dictionary(list.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })
+    }
+
+    /// Keys present in a only, in b only, and in both, each sorted.
+    static func split<T>(_ x: [String: T], _ y: [String: T]) -> (onlyA: [String], onlyB: [String], both: [String]) {
+        (x.keys.filter { y[$0] == nil }.sorted(), y.keys.filter { x[$0] == nil }.sorted(), x.keys.filter { y[$0] != nil }.sorted())
+    }
+
+    func effective(_ acl: [ACLItem]?, _ kind: String, _ owner: String, _ model: SchemaModel) -> [ACLItem] {
+        acl ?? ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: model.serverVersion)
+    }
+
+    /// Owner, privileges and comment of an object present on both sides.
+    mutating func common(kind: String, name: String, target: String, aclKind: String,
+                         ownerA: String, ownerB: String, aclA: [ACLItem]?, aclB: [ACLItem]?,
+                         commentA: String?, commentB: String?, grantTarget: String? = nil) {
+        if ownerA != ownerB {
+            note("owner", name, .alter, "\(kind) owner \(ownerB) → \(ownerA)")
+            grants.append(Statement(sql: "ALTER \(target) OWNER TO \(SQL.quoteIdent(ownerA));"))
+        }
+        // ALTER … OWNER TO renames the old owner in the ACL; compare with that done.
+        let from = effective(aclB, aclKind, ownerB, b).map { item -> ACLItem in
+            var item = item
+            if item.grantee == ownerB && ownerA != ownerB { item.grantee = ownerA }
+            if item.grantor == ownerB && ownerA != ownerB { item.grantor = ownerA }
+            return item
+        }
+        let to = effective(aclA, aclKind, ownerA, a)
+        if Set(from) != Set(to) {
+            let statements = ACLPlanner.statements(from: from, to: to, object: grantTarget ?? target)
+            note("privileges", name, .alter, statements.map { $0.replacingOccurrences(of: ";", with: "") }.joined(separator: "; "))
+            grants += statements.map { Statement(sql: $0) }
+        }
+        comment(target: target, name: name, commentA, commentB)
+    }
+
+    mutating func comment(target: String, name: String, _ x: String?, _ y: String?) {
+        guard x != y else { return }
+        note("comment", name, .alter, x == nil ? "removed" : y == nil ? "added" : "changed")
+        grants.append(Statement(sql: "COMMENT ON \(target) IS \(x.map(SQL.quoteLiteral) ?? "NULL");"))
+    }
+
+    mutating func columnPrivileges(_ relation: String, _ column: String, _ x: [ACLItem]?, _ y: [ACLItem]?) {
+        let to = x ?? [], from = y ?? []
+        guard Set(to) != Set(from) else { return }
+        let statements = ACLPlanner.statements(from: from, to: to, object: "TABLE \(relation)", column: SQL.quoteIdent(column))
+        note("privileges", "\(relation).\(SQL.quoteIdent(column))", .alter, "column privileges")
+        grants += statements.map { Statement(sql: $0) }
+    }
+
+    /// The role most of b's objects belong to: new objects owned by it need no OWNER TO.
+    var usualOwner: String {
+        var counts: [String: Int] = [:]
+        for o in b.tables.map(\.owner) + b.routines.map(\.owner) + b.views.map(\.owner) { counts[o, default: 0] += 1 }
+        return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
+    }
+
+    // MARK: Run
+
+    mutating func run() {
+        compareSchemas()
+        compareExtensions()
+        compareTypes()
+        compareSequences()
+        let recreated = relationsToRecreate()
+        compareTables(recreated: recreated)
+        compareRoutines(recreated: recreated)
+        compareViews(recreated: recreated)
+        compareConstraints()
+        compareIndexes()
+        compareTriggersRulesPolicies()
+        comparePublications()
+        compareDependents()
+        compareDefaultPrivileges()
+        compareExtensionMembers()
+    }
+
+    /// Joins the buckets: drops (outermost first), in-place changes of types, then new objects
+    /// and in-place table changes, views, post-data, privileges and comments.
+    func migration() -> String {
+        var out: [String] = []
+        func add(_ list: [Statement]) {
+            for s in list { out.append((s.hazard.map { "-- HAZARD: \($0)\n" } ?? "") + s.sql) }
+        }
+        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropConstraints); add(dropViews); add(dropRoutines); add(dropTables); add(dropTypes)
+        add(preAlters)
+        let owner = usualOwner
+        let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
+            ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion)
+        }
+        // What b gives an object its owner creates there: the built-in ACL plus b's default
+        // privileges for that role and schema (the migration changes those only at its end).
+        let objectTypes = ["r": "r", "s": "S", "f": "f", "T": "T"]
+        let acl: (String, String, String) throws -> [ACLItem] = { [a, b] kind, owner, schema in
+            var items = ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion)
+            for d in b.defaultPrivileges where d.role == owner && d.schema == schema && d.objectType == objectTypes[kind] {
+                for item in d.acl {
+                    if let i = items.firstIndex(where: { $0.grantee == item.grantee }) {
+                        items[i].privileges += item.privileges.filter { !items[i].privileges.contains($0) }
+                        items[i].grantable.formUnion(item.grantable)
+                    } else {
+                        items.append(item)
+                    }
+                }
+            }
+            return items
+        }
+        // New views may use new columns of existing tables: they are generated after the table changes.
+        var first = created, second = SchemaModel()
+        second.dependencies = created.dependencies
+        let viewNames = Set(created.views.map { $0.schema + "." + $0.name })
+        first.views = []
+        second.views = created.views
+        func onView(_ schema: String, _ table: String) -> Bool { viewNames.contains(schema + "." + table) }
+        first.indexes = created.indexes.filter { !onView($0.schema, $0.table) }
+        second.indexes = created.indexes.filter { onView($0.schema, $0.table) }
+        first.triggers = created.triggers.filter { !onView($0.schema, $0.table) }
+        second.triggers = created.triggers.filter { onView($0.schema, $0.table) }
+        first.rules = created.rules.filter { !onView($0.schema, $0.table) }
+        second.rules = created.rules.filter { onView($0.schema, $0.table) }
+        var g1 = DDLGenerator(model: first, currentUser: owner, initialACL: acl, builtinACL: builtin)
+        var g2 = DDLGenerator(model: second, currentUser: owner, initialACL: acl, builtinACL: builtin)
+        try? g1.generate()
+        try? g2.generate()
+        add(g1.pre.map { Statement(sql: $0.sql) })
+        add(tableAlters)
+        add(sequenceOwners)
+        add(replacedRoutines)
+        add(g2.pre.map { Statement(sql: $0.sql) })
+        add(g1.post.map { Statement(sql: $0.sql) })
+        add(g2.post.map { Statement(sql: $0.sql) })
+        add(postKeys); add(postForeignKeys); add(postOther); add(grants)
+        out += manual.map { "-- MANUAL: \($0)" }
+        return out.isEmpty ? "" : out.joined(separator: "\n") + "\n"
+    }
+}

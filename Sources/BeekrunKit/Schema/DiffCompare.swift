@@ -1,0 +1,292 @@
+/// The per-kind comparisons of `DiffBuilder`.
+extension DiffBuilder {
+    mutating func compareSchemas() {
+        let x = Self.keyed(a.schemas, \.name), y = Self.keyed(b.schemas, \.name)
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        for n in onlyA {
+            let s = x[n]!, q = SQL.quoteIdent(n)
+            note("schema", q, .add)
+            preAlters.append(Statement(sql: "CREATE SCHEMA \(q) AUTHORIZATION \(SQL.quoteIdent(s.owner));"))
+            if let c = s.comment { grants.append(Statement(sql: "COMMENT ON SCHEMA \(q) IS \(SQL.quoteLiteral(c));")) }
+            let from = ACLPlanner.builtinDefault(kind: "n", owner: s.owner, serverVersion: a.serverVersion)
+            grants += ACLPlanner.statements(from: from, to: s.acl ?? from, object: "SCHEMA \(q)").map { Statement(sql: $0) }
+        }
+        for n in onlyB {
+            note("schema", SQL.quoteIdent(n), .drop)
+            dropTypes.append(Statement(sql: "DROP SCHEMA \(SQL.quoteIdent(n)) CASCADE;", hazard: "drops the schema and everything in it"))
+        }
+        for n in both {
+            let s = x[n]!, t = y[n]!
+            common(kind: "schema", name: SQL.quoteIdent(n), target: "SCHEMA \(SQL.quoteIdent(n))", aclKind: "n",
+                   ownerA: s.owner, ownerB: t.owner, aclA: s.acl, aclB: t.acl, commentA: s.comment, commentB: t.comment)
+        }
+    }
+
+    mutating func compareExtensions() {
+        let x = Self.keyed(a.extensions, \.name), y = Self.keyed(b.extensions, \.name)
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        for n in onlyA {
+            let e = x[n]!
+            note("extension", SQL.quoteIdent(n), .add, "version \(e.version) in \(SQL.quoteIdent(e.schema))")
+            preAlters.append(Statement(sql: "CREATE EXTENSION IF NOT EXISTS \(SQL.quoteIdent(n)) WITH SCHEMA \(SQL.quoteIdent(e.schema)) VERSION \(SQL.quoteLiteral(e.version));"))
+        }
+        for n in onlyB {
+            note("extension", SQL.quoteIdent(n), .drop)
+            dropTypes.append(Statement(sql: "DROP EXTENSION \(SQL.quoteIdent(n));", hazard: "drops the extension's objects"))
+        }
+        for n in both {
+            let e = x[n]!, f = y[n]!
+            if e.schema != f.schema {
+                note("extension", SQL.quoteIdent(n), .alter, "schema \(f.schema) → \(e.schema)")
+                preAlters.append(Statement(sql: "ALTER EXTENSION \(SQL.quoteIdent(n)) SET SCHEMA \(SQL.quoteIdent(e.schema));"))
+            }
+            if e.version != f.version {
+                note("extension", SQL.quoteIdent(n), .alter, "version \(f.version) → \(e.version)")
+                preAlters.append(Statement(sql: "ALTER EXTENSION \(SQL.quoteIdent(n)) UPDATE TO \(SQL.quoteLiteral(e.version));"))
+            }
+            comment(target: "EXTENSION \(SQL.quoteIdent(n))", name: SQL.quoteIdent(n), e.comment, f.comment)
+        }
+    }
+
+    mutating func compareTypes() {
+        let x = Self.keyed(a.types, \.qualified), y = Self.keyed(b.types, \.qualified)
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        for n in onlyA {
+            let t = x[n]!
+            note(t.isDomain ? "domain" : "type", n, .add)
+            created.types.append(t)
+            created.constraints += a.constraints.filter { $0.onDomain && $0.schema == t.schema && $0.table == t.name }
+        }
+        for n in onlyB {
+            let t = y[n]!
+            note(t.isDomain ? "domain" : "type", n, .drop)
+            dropTypes.append(Statement(sql: "DROP \(t.isDomain ? "DOMAIN" : "TYPE") \(n);"))
+        }
+        for n in both {
+            let t = x[n]!, u = y[n]!
+            let keyword = t.isDomain ? "DOMAIN" : "TYPE"
+            switch (t.kind, u.kind) {
+            case (.enumeration(let la), .enumeration(let lb)) where la != lb:
+                // Values can only be added, in place; b's values must keep their order in a.
+                let kept = la.filter { lb.contains($0) }
+                if kept != lb {
+                    manual.append("enum \(n) lost or reordered values (\(lb) → \(la)); PostgreSQL cannot remove enum values in place")
+                    note("type", n, .alter, "enum values \(lb) → \(la) (needs a manual migration)")
+                    break
+                }
+                note("type", n, .alter, "enum values added: " + la.filter { !lb.contains($0) }.joined(separator: ", "))
+                var have = lb
+                for (i, label) in la.enumerated() where !have.contains(label) {
+                    let next = la[(i + 1)...].first { have.contains($0) }
+                    let position = next.map { " BEFORE \(SQL.quoteLiteral($0))" } ?? (i > 0 ? " AFTER \(SQL.quoteLiteral(la[i - 1]))" : "")
+                    preAlters.append(Statement(sql: "ALTER TYPE \(n) ADD VALUE \(SQL.quoteLiteral(label))\(position);"))
+                    have.append(label)
+                }
+            case (.domain(let base, let coll, let def, let nn), .domain(let base2, let coll2, let def2, let nn2)):
+                if base != base2 || coll != coll2 {
+                    manual.append("domain \(n) changed its base type or collation (\(base2) → \(base)); re-create it by hand")
+                    note("domain", n, .alter, "base type \(base2) → \(base) (needs a manual migration)")
+                }
+                if def != def2 {
+                    note("domain", n, .alter, "default \(def2 ?? "none") → \(def ?? "none")")
+                    preAlters.append(Statement(sql: "ALTER DOMAIN \(n) " + (def.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT") + ";"))
+                }
+                if nn != nn2 {
+                    note("domain", n, .alter, nn ? "NOT NULL added" : "NOT NULL removed")
+                    preAlters.append(Statement(sql: "ALTER DOMAIN \(n) \(nn ? "SET" : "DROP") NOT NULL;",
+                                               hazard: nn ? "checks every column of the domain for NULLs" : nil))
+                }
+            case (.composite(let ca), .composite(let cb)) where ca != cb:
+                let xa = Self.keyed(ca, \.name), xb = Self.keyed(cb, \.name)
+                for col in ca where xb[col.name] == nil {
+                    note("type attribute", "\(n).\(SQL.quoteIdent(col.name))", .add)
+                    preAlters.append(Statement(sql: "ALTER TYPE \(n) ADD ATTRIBUTE \(SQL.quoteIdent(col.name)) \(col.type)" + (col.collation.map { " COLLATE \($0)" } ?? "") + ";"))
+                }
+                for col in cb where xa[col.name] == nil {
+                    note("type attribute", "\(n).\(SQL.quoteIdent(col.name))", .drop)
+                    preAlters.append(Statement(sql: "ALTER TYPE \(n) DROP ATTRIBUTE \(SQL.quoteIdent(col.name));"))
+                }
+                for col in ca {
+                    guard let old = xb[col.name] else { continue }
+                    if col.type != old.type || col.collation != old.collation {
+                        note("type attribute", "\(n).\(SQL.quoteIdent(col.name))", .alter, "type \(old.type) → \(col.type)")
+                        preAlters.append(Statement(sql: "ALTER TYPE \(n) ALTER ATTRIBUTE \(SQL.quoteIdent(col.name)) SET DATA TYPE \(col.type)" + (col.collation.map { " COLLATE \($0)" } ?? "") + ";"))
+                    }
+                    comment(target: "COLUMN \(n).\(SQL.quoteIdent(col.name))", name: "\(n).\(SQL.quoteIdent(col.name))", col.comment, old.comment)
+                }
+            case (.enumeration, .enumeration), (.composite, .composite):
+                break
+            case (.range(let s1, let o1, let c1, let d1, let m1), .range(let s2, let o2, let c2, let d2, let m2))
+                where s1 == s2 && o1 == o2 && c1 == c2 && d1 == d2 && m1 == m2:
+                break
+            default:
+                manual.append("type \(n) changed its definition; re-create it by hand")
+                note("type", n, .alter, "definition changed (needs a manual migration)")
+            }
+            common(kind: keyword.lowercased(), name: n, target: "\(keyword) \(n)", aclKind: "T", ownerA: t.owner, ownerB: u.owner,
+                   aclA: t.acl, aclB: u.acl, commentA: t.comment, commentB: u.comment)
+        }
+    }
+
+    mutating func compareSequences() {
+        let tablesA = Set(a.tables.map(\.qualified))
+        let x = Self.keyed(a.sequences, \.qualified), y = Self.keyed(b.sequences, \.qualified)
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        for n in onlyA {
+            let s = x[n]!
+            // Identity sequences come with their column (a new table or a new identity column).
+            if s.isIdentity { continue }
+            note("sequence", n, .add)
+            created.sequences.append(s)
+        }
+        for n in onlyB {
+            let s = y[n]!
+            guard !s.isIdentity else { continue }
+            // A sequence owned by a table that goes too goes with it.
+            if let o = s.ownedBy, !tablesA.contains(SQL.qualified(o.schema, o.table)) { continue }
+            note("sequence", n, .drop)
+            dropTypes.append(Statement(sql: "DROP SEQUENCE \(n);"))
+        }
+        for n in both {
+            let s = x[n]!, t = y[n]!
+            var changed: [String] = []
+            if s.dataType != t.dataType { changed.append("AS \(s.dataType)") }
+            if s.start != t.start { changed.append("START WITH \(s.start)") }
+            if s.increment != t.increment { changed.append("INCREMENT BY \(s.increment)") }
+            if s.minValue != t.minValue { changed.append("MINVALUE \(s.minValue)") }
+            if s.maxValue != t.maxValue { changed.append("MAXVALUE \(s.maxValue)") }
+            if s.cache != t.cache { changed.append("CACHE \(s.cache)") }
+            if s.cycle != t.cycle { changed.append(s.cycle ? "CYCLE" : "NO CYCLE") }
+            if !changed.isEmpty {
+                note("sequence", n, .alter, changed.joined(separator: " "))
+                tableAlters.append(Statement(sql: "ALTER SEQUENCE \(n) " + changed.joined(separator: " ") + ";"))
+            }
+            let ownA = s.ownedBy.map { "\(SQL.qualified($0.schema, $0.table)).\(SQL.quoteIdent($0.column))" }
+            let ownB = t.ownedBy.map { "\(SQL.qualified($0.schema, $0.table)).\(SQL.quoteIdent($0.column))" }
+            if !s.isIdentity && ownA != ownB {
+                note("sequence", n, .alter, "owned by \(ownB ?? "none") → \(ownA ?? "none")")
+                sequenceOwners.append(Statement(sql: "ALTER SEQUENCE \(n) OWNED BY \(ownA ?? "NONE");"))
+            }
+            // A sequence owned by a column changes owner with its table.
+            let linked = s.ownedBy != nil && t.ownedBy != nil
+            common(kind: "sequence", name: n, target: "SEQUENCE \(n)", aclKind: "s", ownerA: s.owner, ownerB: linked ? s.owner : t.owner,
+                   aclA: s.acl, aclB: t.acl, commentA: s.comment, commentB: t.comment)
+        }
+    }
+
+    /// Views and routines of b to drop and re-create from a: those whose definition changed, those
+    /// whose tables change column types, and, transitively, views and routines depending on them.
+    func relationsToRecreate() -> Set<String> {
+        var out = Set<String>()
+        let viewsA = Self.keyed(a.views, \.qualified), routinesA = Self.keyed(a.routines, \.signature)
+        for v in b.views {
+            if let w = viewsA[v.qualified], w.definition == v.definition, w.options == v.options, w.materialized == v.materialized,
+               w.columns.map(\.name) == v.columns.map(\.name) { continue }
+            out.insert(v.qualified)
+        }
+        for r in b.routines {
+            guard let s = routinesA[r.signature], s.definition != r.definition else { continue }
+            if r.kind == "a" || Self.header(s.definition) != Self.header(r.definition) { out.insert(r.signature) }
+        }
+        // Tables whose column types change: the views over them cannot stay.
+        let tablesA = Self.keyed(a.tables, \.qualified)
+        var retyped: [ObjectRef: Set<String>] = [:]
+        for t in b.tables {
+            guard let s = tablesA[t.qualified] else { continue }
+            let cols = Self.keyed(s.columns, \.name)
+            for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false {
+                retyped[t.ref, default: []].insert(c.name)
+            }
+        }
+        func usesRetyped(_ ref: ObjectRef) -> Bool {
+            (b.usedColumns[ref] ?? [:]).contains { table, columns in !(retyped[table] ?? []).isDisjoint(with: columns) }
+        }
+        // Names by b's refs, then the closure over b's dependency edges.
+        var nameOf: [ObjectRef: String] = [:]
+        for v in b.views { nameOf[v.ref] = v.qualified }
+        for r in b.routines { nameOf[r.ref] = r.signature }
+        var changed = true
+        while changed {
+            changed = false
+            for (ref, name) in nameOf where !out.contains(name) {
+                let deps = b.dependencies[ref] ?? []
+                if usesRetyped(ref) || deps.contains(where: { nameOf[$0].map(out.contains) == true }) {
+                    out.insert(name); changed = true
+                }
+            }
+        }
+        return out
+    }
+
+    /// The part of a function definition that `CREATE OR REPLACE` cannot change: the name and
+    /// arguments line and the RETURNS line.
+    static func header(_ definition: String) -> String {
+        let lines = definition.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.prefix(1).joined() + "\n" + (lines.first { $0.hasPrefix(" RETURNS ") }.map(String.init) ?? "")
+    }
+
+    mutating func compareRoutines(recreated: Set<String>) {
+        let x = Self.keyed(a.routines, \.signature), y = Self.keyed(b.routines, \.signature)
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        for n in onlyA { note(x[n]!.keyword.lowercased(), n, .add); created.routines.append(x[n]!) }
+        for n in onlyB {
+            note(y[n]!.keyword.lowercased(), n, .drop)
+            dropRoutines.append(Statement(sql: "DROP \(y[n]!.keyword) \(n);"))
+        }
+        for n in both {
+            let r = x[n]!, s = y[n]!
+            if recreated.contains(n) {
+                note(r.keyword.lowercased(), n, .alter, r.definition == s.definition ? "re-created (depends on a changed object)" : "definition changed (drop and create)")
+                dropRoutines.append(Statement(sql: "DROP \(s.keyword) \(n);", hazard: "objects using the routine must be re-created"))
+                created.routines.append(r)
+                continue
+            }
+            if r.definition != s.definition {
+                note(r.keyword.lowercased(), n, .alter, "definition changed")
+                replacedRoutines.append(Statement(sql: r.definition))
+            }
+            common(kind: r.keyword.lowercased(), name: n, target: "\(r.keyword) \(n)", aclKind: "f", ownerA: r.owner, ownerB: s.owner,
+                   aclA: r.acl, aclB: s.acl, commentA: r.comment, commentB: s.comment,
+                   grantTarget: (r.kind == "a" ? "ROUTINE " : r.keyword + " ") + n)
+        }
+    }
+
+    mutating func compareViews(recreated: Set<String>) {
+        let x = Self.keyed(a.views, \.qualified), y = Self.keyed(b.views, \.qualified)
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        var drops = Set<String>()
+        for n in onlyA { note(x[n]!.materialized ? "materialized view" : "view", n, .add); addCreatedView(x[n]!) }
+        for n in onlyB { note(y[n]!.materialized ? "materialized view" : "view", n, .drop); drops.insert(n) }
+        for n in both {
+            let v = x[n]!, w = y[n]!
+            let kind = v.materialized ? "materialized view" : "view"
+            if recreated.contains(n) {
+                note(kind, n, .alter, v.definition == w.definition && v.options == w.options
+                     ? "re-created (depends on a changed object)" : "definition changed (drop and create)")
+                drops.insert(n)
+                addCreatedView(v)
+                continue
+            }
+            let keyword = v.materialized ? "MATERIALIZED VIEW" : "VIEW"
+            common(kind: kind, name: n, target: "\(keyword) \(n)", aclKind: "r", ownerA: v.owner, ownerB: w.owner,
+                   aclA: v.acl, aclB: w.acl, commentA: v.comment, commentB: w.comment, grantTarget: "TABLE \(n)")
+            let cb = Self.keyed(w.columns, \.name)
+            for c in v.columns {
+                comment(target: "COLUMN \(n).\(SQL.quoteIdent(c.name))", name: "\(n).\(SQL.quoteIdent(c.name))", c.comment, cb[c.name]?.comment)
+                columnPrivileges(n, c.name, c.acl, cb[c.name]?.acl)
+            }
+        }
+        // Views are dropped dependents first: the reverse of b's creation order.
+        let order = DDLGenerator(model: b, currentUser: "", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] }).orderedNodes()
+        for case .view(let v) in order.reversed() where drops.contains(v.qualified) {
+            dropViews.append(Statement(sql: "DROP \(v.materialized ? "MATERIALIZED VIEW" : "VIEW") \(v.qualified);"))
+        }
+    }
+
+    mutating func addCreatedView(_ v: ViewInfo) {
+        created.views.append(v)
+        created.indexes += a.indexes.filter { $0.schema == v.schema && $0.table == v.name }
+        created.triggers += a.triggers.filter { $0.schema == v.schema && $0.table == v.name }
+        created.rules += a.rules.filter { $0.schema == v.schema && $0.table == v.name }
+    }
+}

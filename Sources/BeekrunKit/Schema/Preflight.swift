@@ -1,0 +1,87 @@
+/// Checks run before a clone changes anything: what the target lacks to reproduce the source.
+enum Preflight {
+    /// Roles the source's objects name (owners, grantees, grantors, policy roles, default
+    /// privileges) that do not exist on `dst`.
+    static func missingRoles(_ model: SchemaModel, on dst: PGConnection) throws -> [String] {
+        var roles = Set<String>()
+        func acl(_ items: [ACLItem]?) {
+            for i in items ?? [] {
+                if !i.grantee.isEmpty { roles.insert(i.grantee) }
+                roles.insert(i.grantor)
+            }
+        }
+        for s in model.schemas { roles.insert(s.owner); acl(s.acl) }
+        for t in model.types { roles.insert(t.owner); acl(t.acl) }
+        for s in model.sequences { roles.insert(s.owner); acl(s.acl) }
+        for t in model.tables { roles.insert(t.owner); acl(t.acl); t.columns.forEach { acl($0.acl) } }
+        for v in model.views { roles.insert(v.owner); acl(v.acl); v.columns.forEach { acl($0.acl) } }
+        for r in model.routines { roles.insert(r.owner); acl(r.acl) }
+        for p in model.policies { p.roles.filter { !$0.isEmpty }.forEach { roles.insert($0) } }
+        for d in model.defaultPrivileges { roles.insert(d.role); acl(d.acl) }
+        roles.remove("")
+        let list = roles.sorted()
+        let existing = Set(try dst.query("select rolname from pg_roles where rolname = any($1)", [SQL.textArray(list)]).rows.map { $0[0]! })
+        return list.filter { !existing.contains($0) }
+    }
+
+    /// Which of the source's extensions the target already has (kept, not dropped), which need
+    /// `ALTER EXTENSION … UPDATE`, and what cannot be installed.
+    static func extensions(_ model: SchemaModel, on dst: PGConnection) throws
+        -> (keep: Set<String>, updates: [(String, String)], problems: [String]) {
+        let names = (model.extensions + model.referencedExtensions).map(\.name)
+        guard !names.isEmpty else { return ([], [], []) }
+        var installed: [String: (schema: String, version: String)] = [:]
+        for row in try dst.query("""
+            select e.extname, n.nspname, e.extversion from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+            where e.extname = any($1)
+            """, [SQL.textArray(names)]).rows { installed[row[0]!] = (row[1]!, row[2]!) }
+        let available = Set(try dst.query("select name || ' ' || version from pg_available_extension_versions where name = any($1)",
+                                          [SQL.textArray(names)]).rows.map { $0[0]! })
+        var keep = Set<String>(), updates: [(String, String)] = [], problems: [String] = []
+        for e in model.extensions {
+            if let have = installed[e.name] {
+                if have.schema != e.schema {
+                    problems.append("extension \(e.name) is installed in schema \(SQL.quoteIdent(have.schema)) on the target, the source has it in \(SQL.quoteIdent(e.schema))")
+                } else {
+                    keep.insert(e.name)
+                    if have.version != e.version { updates.append((e.name, e.version)) }
+                }
+            } else if !available.contains("\(e.name) \(e.version)") {
+                problems.append("extension \(e.name) version \(e.version) is not available on the target")
+            }
+        }
+        for e in model.referencedExtensions where installed[e.name]?.schema != e.schema {
+            problems.append("extension \(e.name) (schema \(SQL.quoteIdent(e.schema))) is not installed on the target")
+        }
+        return (keep, updates, problems)
+    }
+
+    static func missingPublications(_ model: SchemaModel, on dst: PGConnection) throws -> [String] {
+        let names = Array(Set(model.publicationTables.map(\.publication) + model.publicationSchemas.map(\.publication))).sorted()
+        guard !names.isEmpty else { return [] }
+        let existing = Set(try dst.query("select pubname from pg_publication where pubname = any($1)", [SQL.textArray(names)]).rows.map { $0[0]! })
+        return names.filter { !existing.contains($0) }
+    }
+
+    /// Qualified, quoted table names that `dst` does not have.
+    static func missingTables(_ tables: [String], on dst: PGConnection) throws -> [String] {
+        var missing: [String] = []
+        for t in Set(tables).sorted() where try dst.scalar("select to_regclass($1)::text", [t]) == nil {
+            missing.append(t)
+        }
+        return missing
+    }
+
+    /// The source's references outside the cloned schemas that `dst` cannot resolve.
+    static func missingReferences(_ model: SchemaModel, on dst: PGConnection) throws -> [ExternalReference] {
+        try model.externalReferences.filter { ref in
+            let lookup: String
+            switch ref.type {
+            case "function", "procedure", "aggregate": lookup = "select to_regprocedure($1)::text"
+            case "type", "domain", "composite type", "enum", "range": lookup = "select to_regtype($1)::text"
+            default: lookup = "select to_regclass($1)::text"
+            }
+            return try dst.scalar(lookup, [ref.identity]) == nil
+        }
+    }
+}
