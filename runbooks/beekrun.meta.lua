@@ -13,6 +13,55 @@
 ---@field closed boolean closed already
 ---@field server_version integer? e.g. 150018
 
+---backup() result (in a dry run: the backup that would be written).
+---@class Backup
+---@field path string the backup folder
+---@field tables integer tables backed up
+---@field rows integer rows backed up
+---@field bytes integer bytes of table files (an estimate in a dry run)
+---@field planned boolean true in a dry run: nothing was written
+---@field table_rows table<string, integer> rows per table, keyed by schema.name
+
+---restore() result.
+---@class RestoreResult
+---@field tables integer tables loaded
+---@field rows integer rows loaded
+---@field bytes integer bytes read
+
+---clone_auth() result.
+---@class AuthCloneResult
+---@field deleted_users integer conflicting target users deleted first
+---@field users integer users copied
+---@field identities integer identities copied
+---@field factors integer MFA factors copied
+
+---nuke() result.
+---@class NukeResult
+---@field schemas string[] the schemas emptied
+---@field tables integer tables dropped
+---@field rows integer rows they held
+---@field objects integer objects dropped
+
+---clone_schema() result.
+---@class CloneResult
+---@field tables integer tables in the source schemas
+---@field created integer objects created
+---@field dropped integer objects dropped from the target first
+
+---diff(a, b) result.
+---@class Diff
+---@field empty boolean the schemas are the same
+---@field changes DiffChange[] every difference
+---@field summary string + / - / ~ lines and a closing count line
+---@field sql string the migration that brings b to a; hazards flagged in -- comments
+
+---One difference found by diff().
+---@class DiffChange
+---@field kind string table, column, view, function, index, constraint, trigger, policy, privileges, comment …
+---@field name string the object, qualified and quoted as in SQL
+---@field change "add"|"drop"|"alter" seen from the migration that brings b to a
+---@field detail string what differs
+
 ---git.status() result.
 ---@class GitStatus
 ---@field branch string checked-out branch
@@ -94,6 +143,58 @@ function confirm(message) end
 ---Stops the run with exit code 1 and the message.
 ---@param message string why
 function abort(message) end
+
+---Drops and re-creates the schemas, keeping the grants, default privileges, owner and comment the schema itself had. Refuses a production database outright; never touches a platform schema.
+---@param db database the database to empty
+---@param opts? {schemas?: string[]}
+--- * `schemas`: the schemas (default {"public"}); platform schemas are refused
+---@return NukeResult
+function nuke(db, opts) end
+
+---Makes dst's schemas structurally identical to src's (every object kind, grants and comments, and the objects in other schemas that depend on them), read from the catalogs. Inside transaction() the indexes, keys and triggers are added after restore() has loaded the rows.
+---@param src database the source
+---@param dst database the target
+---@param opts? {schemas?: string[], allow_production?: boolean}
+--- * `schemas`: the schemas (default {"public"}); platform schemas are refused
+--- * `allow_production`: allow a database marked production as the target (it still asks to confirm)
+---@return CloneResult
+function clone_schema(src, dst, opts) end
+
+---Compares two live schemas (reads only; runs in a dry run). Returns {empty, changes, summary, sql}: sql is the migration that brings b to a, with hazards flagged in comments.
+---@param a database the reference (e.g. dev)
+---@param b database the one to bring to a (e.g. prod)
+---@param opts? {schemas?: string[]}
+--- * `schemas`: the schemas (default {"public"}); platform schemas are refused
+---@return Diff
+function diff(a, b, opts) end
+
+---One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one JSON file per table. Returns a backup object (path, tables, rows, bytes).
+---@param db database the database to back up
+---@param opts? {dir?: string, label?: string, schemas?: string[], tables?: string[], exclude?: string[]}
+--- * `dir`: the folder receiving backups (default BEEK_BACKUP_DIR, else backups/)
+--- * `label`: the backup folder's prefix (default: the database name)
+--- * `schemas`: the schemas (default {"public"})
+--- * `tables`: only these tables (name or schema.name, * and ? allowed)
+--- * `exclude`: tables left out (same patterns)
+---@return Backup
+function backup(db, opts) end
+
+---Loads a backup into db, table by table, after verifying every file's checksum; foreign-key order is never needed (loads with triggers and FK checks held off); sequences end where the source's were. The restored tables are emptied first.
+---@param db database the target
+---@param backup Backup|string what backup() returned, or the path of a backup folder
+---@param opts? {tables?: string[], allow_production?: boolean}
+--- * `tables`: only these tables of the backup
+--- * `allow_production`: allow a database marked production as the target (it still asks to confirm)
+---@return RestoreResult
+function restore(db, backup, opts) end
+
+---Copies Supabase auth users (auth.users, identities, MFA factors) from src into dst; dst users that conflict on id, email, phone or identity are deleted first; dst-only users stay; no auth trigger fires. Returns counts.
+---@param src database the source
+---@param dst database the target
+---@param opts? {allow_production?: boolean}
+--- * `allow_production`: allow a database marked production as the target (it still asks to confirm)
+---@return AuthCloneResult
+function clone_auth(src, dst, opts) end
 
 git = {}
 

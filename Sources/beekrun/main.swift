@@ -32,6 +32,9 @@ struct Beekrun: ParsableCommand {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set one environment variable for the script.", valueName: "KEY=VALUE"))
     var vars: [String] = []
 
+    @Flag(name: .long, help: "Run the script in a throwaway sandbox: a local PostgreSQL with a Supabase-shaped prod and a drifted dev, and a scratch git repository. Everything is removed afterwards.")
+    var sandbox = false
+
     @Flag(name: .long, help: "Show a Lua traceback under runbook errors.")
     var verbose = false
 
@@ -64,7 +67,25 @@ struct Beekrun: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.userMessage)\n".utf8))
             return 2
         }
-        return RunbookRunner.run(options, reporter: Reporter(terminal: .detect()))
+        let reporter = Reporter(terminal: .detect())
+        guard sandbox else { return RunbookRunner.run(options, reporter: reporter) }
+        return runInSandbox(options, reporter: reporter)
+    }
+
+    /// The script (already resolved to an absolute path) runs inside the sandbox's repository.
+    func runInSandbox(_ options: RunOptions, reporter: Reporter) -> Int32 {
+        let project = FileManager.default.currentDirectoryPath
+        let world: Sandbox
+        do { world = try Sandbox(projectDirectory: project, reporter: reporter) } catch {
+            reporter.error("cannot start the sandbox: \(error.userMessage)")
+            return 1
+        }
+        defer { world.remove() }
+        var options = options
+        options.environment.merge(world.environment) { $1 }
+        FileManager.default.changeCurrentDirectoryPath(world.repository)
+        defer { FileManager.default.changeCurrentDirectoryPath(project) }
+        return RunbookRunner.run(options, reporter: reporter)
     }
 }
 

@@ -37,7 +37,7 @@ public enum Format {
 }
 
 /// A monotonic stopwatch for step durations.
-public struct Stopwatch {
+public struct Stopwatch: Sendable {
     private let start = DispatchTime.now().uptimeNanoseconds
     public init() {}
     public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

@@ -16,6 +16,38 @@ public enum APIStubs {
             ("production", "boolean", "marked production"), ("readonly", "boolean", "read-only session"),
             ("closed", "boolean", "closed already"), ("server_version", "integer?", "e.g. 150018"),
         ]),
+        LuaClass(name: "Backup", doc: "backup() result (in a dry run: the backup that would be written).", fields: [
+            ("path", "string", "the backup folder"), ("tables", "integer", "tables backed up"),
+            ("rows", "integer", "rows backed up"), ("bytes", "integer", "bytes of table files (an estimate in a dry run)"),
+            ("planned", "boolean", "true in a dry run: nothing was written"),
+            ("table_rows", "table<string, integer>", "rows per table, keyed by schema.name"),
+        ]),
+        LuaClass(name: "RestoreResult", doc: "restore() result.", fields: [
+            ("tables", "integer", "tables loaded"), ("rows", "integer", "rows loaded"), ("bytes", "integer", "bytes read"),
+        ]),
+        LuaClass(name: "AuthCloneResult", doc: "clone_auth() result.", fields: [
+            ("deleted_users", "integer", "conflicting target users deleted first"), ("users", "integer", "users copied"),
+            ("identities", "integer", "identities copied"), ("factors", "integer", "MFA factors copied"),
+        ]),
+        LuaClass(name: "NukeResult", doc: "nuke() result.", fields: [
+            ("schemas", "string[]", "the schemas emptied"), ("tables", "integer", "tables dropped"),
+            ("rows", "integer", "rows they held"), ("objects", "integer", "objects dropped"),
+        ]),
+        LuaClass(name: "CloneResult", doc: "clone_schema() result.", fields: [
+            ("tables", "integer", "tables in the source schemas"), ("created", "integer", "objects created"),
+            ("dropped", "integer", "objects dropped from the target first"),
+        ]),
+        LuaClass(name: "Diff", doc: "diff(a, b) result.", fields: [
+            ("empty", "boolean", "the schemas are the same"), ("changes", "DiffChange[]", "every difference"),
+            ("summary", "string", "+ / - / ~ lines and a closing count line"),
+            ("sql", "string", "the migration that brings b to a; hazards flagged in -- comments"),
+        ]),
+        LuaClass(name: "DiffChange", doc: "One difference found by diff().", fields: [
+            ("kind", "string", "table, column, view, function, index, constraint, trigger, policy, privileges, comment …"),
+            ("name", "string", "the object, qualified and quoted as in SQL"),
+            ("change", "\"add\"|\"drop\"|\"alter\"", "seen from the migration that brings b to a"),
+            ("detail", "string", "what differs"),
+        ]),
         LuaClass(name: "GitStatus", doc: "git.status() result.", fields: [
             ("branch", "string", "checked-out branch"), ("clean", "boolean", "no uncommitted changes, tracked or untracked"),
             ("ahead", "integer?", "commits the remote lacks (nil without a remote branch)"),

@@ -22,13 +22,40 @@ public final class DatabaseHandle: LuaHandle {
         self.readonly = readonly
     }
 
-    /// The open connection. - Throws: when the handle was closed.
+    /// Work postponed within a transaction: clone_schema's post-data (indexes, keys,
+    /// triggers), which waits until restore() has loaded the rows.
+    private var deferred: (() throws -> Void)?
+
+    /// The open connection, after any postponed work has run (so whoever uses it sees the
+    /// schema complete). - Throws: when the handle was closed.
     public func connectionOrThrow() throws -> PGConnection {
+        try flushDeferred()
+        return try connectionKeepingDeferred()
+    }
+
+    /// The open connection, leaving postponed post-data for later: for the steps that load
+    /// rows (restore, clone_auth), which are faster without indexes and keys in place.
+    func connectionKeepingDeferred() throws -> PGConnection {
         guard let connection, connection.isOpen else {
             throw BeekError.failed("the connection '\(name)' is closed")
         }
         return connection
     }
+
+    func deferWork(_ work: @escaping () throws -> Void) {
+        let earlier = deferred
+        deferred = { try earlier?(); try work() }
+    }
+
+    /// Runs postponed work now (before a commit, or before any other step uses the connection).
+    func flushDeferred() throws {
+        guard let work = deferred else { return }
+        deferred = nil
+        try work()
+    }
+
+    /// Forgets postponed work (its transaction rolled back).
+    func dropDeferred() { deferred = nil }
 
     /// Which database this is, whatever handle reaches it.
     var identity: String { "\(target.host ?? "")|\(target.port ?? "")|\(databaseName)" }

@@ -51,7 +51,7 @@ public struct Primitive: Sendable {
 /// Every primitive a runbook sees. Later capabilities (schema, data, git) add their lists here.
 public enum PrimitiveRegistry {
     public static var all: [Primitive] {
-        CorePrimitives.all + GitPrimitives.all + MigrationPrimitives.all
+        CorePrimitives.all + SchemaPrimitives.all + DataPrimitives.all + GitPrimitives.all + MigrationPrimitives.all
     }
 
     /// Installs every primitive into the host, bound to this run.

@@ -77,6 +77,51 @@ public final class Runtime {
         }
     }
 
+    // MARK: Transactions and postponed work
+
+    /// Runs `body` in a transaction of its own unless the runbook already opened one on `db`.
+    func inTransaction<T>(_ db: DatabaseHandle, _ body: () throws -> T) throws -> T {
+        guard db.transactionDepth == 0 else { return try body() }
+        let connection = try db.connectionKeepingDeferred()
+        try connection.execute("BEGIN")
+        do {
+            let result = try body()
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            _ = try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Postpones `work` on `db` until its transaction commits or another step needs the
+    /// connection, reporting it as a step of its own when it runs.
+    func deferStep(_ db: DatabaseHandle, title: String, _ work: @escaping () throws -> Void) {
+        db.deferWork { [unowned self] in
+            let watch = Stopwatch()
+            do {
+                try work()
+                reporter.done(title, "", seconds: watch.seconds)
+                audit?.record(step: title, target: db.target.description, result: "ok", seconds: watch.seconds)
+            } catch {
+                reporter.failed(title, firstLine(of: error), seconds: watch.seconds)
+                audit?.record(step: title, target: db.target.description, result: "failed", message: error.userMessage, seconds: watch.seconds)
+                throw error
+            }
+        }
+    }
+
+    /// Schemas a dry run has planned to nuke, so later plans treat them as empty.
+    private var plannedNukes: Set<String> = []
+
+    func notePlannedNuke(_ db: DatabaseHandle, _ schemas: [String]) {
+        schemas.forEach { plannedNukes.insert(db.identity + "|" + $0) }
+    }
+
+    func wasPlannedNuked(_ db: DatabaseHandle, _ schemas: [String]) -> Bool {
+        schemas.allSatisfy { plannedNukes.contains(db.identity + "|" + $0) }
+    }
+
     /// Records the end of the run in the audit trail.
     func auditRunEnd(result: String, message: String?, seconds: Double) {
         audit?.record(step: "run", target: nil, result: result, message: message, seconds: seconds)

@@ -112,7 +112,7 @@ enum CorePrimitives {
     ) { call, runtime in
         let db = try call.handle(1, DatabaseHandle.self, "db")
         let body = try call.function(2, "body")
-        let connection = try db.connectionOrThrow()
+        let connection = try db.connectionKeepingDeferred()
         if runtime.dryRun {
             runtime.reporter.planned(.read, "transaction on \(db.name)", "begin (dry run)")
             let results = try body.call(in: call.L)
@@ -128,11 +128,13 @@ enum CorePrimitives {
         defer { db.transactionDepth -= 1 }
         do {
             let results = try body.call(in: call.L)
+            if depth == 0 { try db.flushDeferred() } // postponed post-data lands in this transaction
             try connection.execute(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)")
             runtime.reporter.done("transaction on \(db.name)", "committed", seconds: watch.seconds)
             return results
         } catch {
             // The connection may be gone (killed server): the server then rolls back itself.
+            if depth == 0 { db.dropDeferred() }
             _ = try? connection.execute(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
             runtime.reporter.failed("transaction on \(db.name)", "rolled back: nothing of it was kept", seconds: watch.seconds)
             throw error

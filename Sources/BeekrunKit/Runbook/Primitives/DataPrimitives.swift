@@ -1,0 +1,138 @@
+import Foundation
+
+/// backup, restore and clone_auth: the data engine behind the runbook API.
+enum DataPrimitives {
+    static var all: [Primitive] { [backup, restore, cloneAuth] }
+
+    /// Progress of a long data step, drawn by the reporter on a terminal.
+    static func progress(_ runtime: Runtime) -> DataProgressHandler {
+        let reporter = runtime.reporter
+        let watch = Stopwatch()
+        return { table, rows, bytes in reporter.progress(table, rows: rows, bytes: bytes, seconds: watch.seconds) }
+    }
+
+    // MARK: backup
+
+    static let backup = Primitive(
+        "backup",
+        summary: "One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one "
+            + "JSON file per table. Returns a backup object (path, tables, rows, bytes).",
+        parameters: [.init("db", "database", "the database to back up")],
+        options: [
+            .init("dir", "string", "the folder receiving backups (default BEEK_BACKUP_DIR, else backups/)"),
+            .init("label", "string", "the backup folder's prefix (default: the database name)"),
+            .init("schemas", "string[]", "the schemas (default {\"public\"})"),
+            .init("tables", "string[]", "only these tables (name or schema.name, * and ? allowed)"),
+            .init("exclude", "string[]", "tables left out (same patterns)"),
+        ],
+        returns: "Backup"
+    ) { call, runtime in
+        let db = try call.handle(1, DatabaseHandle.self, "db")
+        let options = try call.options(2)
+        let backupOptions = BackupOptions(
+            directory: try options.string("dir") ?? runtime.options.backupDirectory,
+            label: try options.string("label") ?? db.name,
+            schemas: try options.strings("schemas") ?? ["public"],
+            tables: try options.strings("tables"),
+            exclude: try options.strings("exclude") ?? [],
+            progress: progress(runtime))
+        let connection = try db.connectionOrThrow()
+        let plan = try BackupWriter.plan(connection, backupOptions)
+        let step = Step(.create, "backup \(db.name)",
+                        detail: "\(Format.plural(plan.tables.count, "table")), \(Format.plural(plan.rows, "row"))",
+                        planLines: ["→ \(plan.path)"] + plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" })
+        let handle = try runtime.perform(step, predicted: { BackupHandle(.planned(plan)) }, apply: {
+            BackupHandle(.written(try BackupWriter.run(connection, backupOptions)))
+        }, outcome: { h in
+            guard case .written(let r) = h.state else { return "" }
+            return "\(Format.bytes(r.bytes)) → \(r.path)"
+        })
+        return [.handle(handle)]
+    }
+
+    // MARK: restore
+
+    static let restore = Primitive(
+        "restore",
+        summary: "Loads a backup into db, table by table, after verifying every file's checksum; foreign-key order is "
+            + "never needed (loads with triggers and FK checks held off); sequences end where the source's were. "
+            + "The restored tables are emptied first.",
+        parameters: [
+            .init("db", "database", "the target"),
+            .init("backup", "Backup|string", "what backup() returned, or the path of a backup folder"),
+        ],
+        options: [
+            .init("tables", "string[]", "only these tables of the backup"),
+            SchemaPrimitives.allowProductionOption,
+        ],
+        returns: "RestoreResult"
+    ) { call, runtime in
+        let db = try call.handle(1, DatabaseHandle.self, "db")
+        let options = try call.options(3)
+        try SchemaPrimitives.guardProduction(db, options, "restore")
+        let restoreOptions = RestoreOptions(tables: try options.strings("tables"), progress: progress(runtime))
+        let connection = try db.connectionKeepingDeferred()
+        let plan: RestorePlan
+        let path: String
+        switch call.argument(2) {
+        case .handle(let h as BackupHandle):
+            path = h.path
+            switch h.state {
+            case .written: plan = try Restorer.plan(connection, from: path, restoreOptions)
+            case .planned(let backupPlan): plan = try Restorer.plan(connection, backup: backupPlan, restoreOptions)
+            }
+        case .string(let p):
+            path = p
+            plan = try Restorer.plan(connection, from: path, restoreOptions)
+        case let other:
+            throw call.fail("argument #2 (backup) must be what backup() returned or a path, got \(other.typeName)")
+        }
+        let step = Step(.change, "restore \(db.name)",
+                        detail: "\(Format.plural(plan.tables.count, "table")), \(Format.plural(plan.rows, "row"))"
+                            + (plan.existingRows > 0 ? " (replacing \(Format.plural(plan.existingRows, "row")))" : "")
+                            + " from \(URL(fileURLWithPath: path).lastPathComponent)",
+                        target: db, destructive: true,
+                        planLines: plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" + ($0.existingRows > 0 ? ", replacing \($0.existingRows)" : "") },
+                        counts: PlanCounts(change: plan.tables.count))
+        let result: (tables: Int, rows: Int, bytes: Int) = try runtime.perform(step, predicted: {
+            (plan.tables.count, plan.rows, plan.tables.reduce(0) { $0 + $1.bytes })
+        }, apply: {
+            let r = try Restorer.run(connection, from: path, restoreOptions)
+            return (r.tables.count, r.rows, r.bytes)
+        }, outcome: { "\(Format.bytes($0.bytes)) loaded" })
+        return [.record([("tables", LuaValue(result.tables)), ("rows", LuaValue(result.rows)), ("bytes", LuaValue(result.bytes))])]
+    }
+
+    // MARK: clone_auth
+
+    static let cloneAuth = Primitive(
+        "clone_auth",
+        summary: "Copies Supabase auth users (auth.users, identities, MFA factors) from src into dst; dst users that "
+            + "conflict on id, email, phone or identity are deleted first; dst-only users stay; no auth trigger fires. "
+            + "Returns counts.",
+        parameters: [.init("src", "database", "the source"), .init("dst", "database", "the target")],
+        options: [SchemaPrimitives.allowProductionOption],
+        returns: "AuthCloneResult"
+    ) { call, runtime in
+        let src = try call.handle(1, DatabaseHandle.self, "src")
+        let dst = try call.handle(2, DatabaseHandle.self, "dst")
+        let options = try call.options(3)
+        try SchemaPrimitives.guardProduction(dst, options, "clone_auth")
+        let source = try src.connectionOrThrow()
+        let target = try dst.connectionKeepingDeferred()
+        let plan = try AuthCloner.plan(from: source, to: target)
+        func describe(_ c: AuthCloneCounts) -> String {
+            "\(Format.plural(c.users, "user")), \(Format.plural(c.identities, "identity", "identities")), "
+                + "\(Format.plural(c.factors, "MFA factor")); \(c.deletedUsers) conflicting dev user(s) replaced"
+        }
+        let step = Step(.change, "clone_auth \(src.name) → \(dst.name)", detail: describe(plan), target: dst, destructive: true,
+                        counts: PlanCounts(add: plan.users, destroy: plan.deletedUsers))
+        let counts = try runtime.perform(step, predicted: { plan }, apply: {
+            try runtime.inTransaction(dst) { try AuthCloner.run(from: source, to: target) }
+        })
+        return [.record([
+            ("deleted_users", LuaValue(counts.deletedUsers)), ("users", LuaValue(counts.users)),
+            ("identities", LuaValue(counts.identities)), ("factors", LuaValue(counts.factors)),
+        ])]
+    }
+}
