@@ -1,0 +1,71 @@
+import BeekrunKit
+import Foundation
+
+/// A Supabase-shaped prod and a drifted dev in the test cluster, from the same sample project
+/// the sandbox uses.
+public struct SupabaseFixture {
+    public let prod: String
+    public let dev: String
+    public let cluster: PostgresCluster
+
+    /// - Parameter extraProdSQL: run on prod after the sample data (more rows, more objects).
+    public init(_ cluster: PostgresCluster = .shared, extraProdSQL: String = "") throws {
+        self.cluster = cluster
+        let admin = try cluster.connect("postgres")
+        try Self.createRolesOnce(admin)
+        prod = try cluster.createDatabase("prod")
+        dev = try cluster.createDatabase("dev")
+        let p = try cluster.connect(prod)
+        try p.execute(SampleProject.base)
+        try p.execute(SampleProject.prodData)
+        if !extraProdSQL.isEmpty { try p.execute(extraProdSQL) }
+        let d = try cluster.connect(dev)
+        try d.execute(SampleProject.base)
+        try d.execute(SampleProject.devDrift)
+    }
+
+    /// Roles are cluster-wide; parallel tests must not race creating them.
+    private static let roleLock = NSLock()
+    private static func createRolesOnce(_ admin: PGConnection) throws {
+        roleLock.lock(); defer { roleLock.unlock() }
+        try admin.execute(SampleProject.roles)
+    }
+
+    public var environment: [String: String] {
+        ["PROD_DATABASE_URL": cluster.url(prod), "DEV_DATABASE_URL": cluster.url(dev)]
+    }
+
+    /// pg_dump --schema-only of a whole database, owners and privileges included.
+    public func schema(_ database: String) throws -> String {
+        let out = try cluster.clientTool("pg_dump", ["--schema-only", "-d", database])
+        guard out.succeeded else { throw BeekError.failed(out.stderr) }
+        // pg_dump 15.14+ prints a random \restrict key; it is not part of the schema.
+        return out.stdout.split(separator: "\n").filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
+            .joined(separator: "\n")
+    }
+
+    /// md5 of every row of a table, in a stable order: equal means the same rows.
+    public func checksum(_ database: String, _ table: String) throws -> String {
+        try cluster.psql(database, "select coalesce(md5(string_agg(t::text, '|' order by t::text)), 'empty') from \(table) t")
+    }
+
+    /// Everything in the database, schema and data, as pg_dump sees it: for "nothing changed".
+    public func everything(_ database: String) throws -> String {
+        let out = try cluster.clientTool("pg_dump", ["-d", database])
+        guard out.succeeded else { throw BeekError.failed(out.stderr) }
+        return out.stdout.split(separator: "\n").filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
+            .joined(separator: "\n")
+    }
+}
+
+extension BeekrunCLI {
+    /// The repository's own runbooks/ (the shipped ones), copied into this test's directory.
+    public func installShippedRunbooks() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for name in ["sync.lua", "promote.lua", "migrate.lua"] {
+            let text = try String(contentsOf: repository.appendingPathComponent("runbooks/" + name), encoding: .utf8)
+            try write("runbooks/" + name, text)
+        }
+    }
+}
