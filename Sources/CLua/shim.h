@@ -44,6 +44,7 @@ typedef struct beek_alloc_state {
     int in_host;       // > 0 while a Swift callback is on the stack
     int limit_hit;     // set when a request was refused, so the host can explain
     void *host;        // the Swift LuaHost that owns this state
+    volatile int interrupted; // set from the SIGINT handler; checked by the count hook
 } beek_alloc_state;
 
 static inline void *beek_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -67,17 +68,23 @@ static inline lua_State *beek_newstate(beek_alloc_state *st) { return lua_newsta
 
 // ---- Interrupts: Ctrl-C stops a runaway loop ------------------------------------------
 // A count hook checks a flag that the signal handler sets; the hook runs in Lua's own
-// context, so raising there is safe.
+// context, so raising there is safe. The flag lives in the state's own struct: a `static`
+// variable in this header would exist once per object file that includes it.
 
-static volatile int beek_interrupted = 0;
-static inline void beek_set_interrupted(int v) { beek_interrupted = v; }
-static inline int beek_get_interrupted(void) { return beek_interrupted; }
 static void beek_interrupt_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
-    if (beek_interrupted) luaL_error(L, "interrupted (Ctrl-C)");
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    beek_alloc_state *st = (beek_alloc_state *)ud;
+    if (st && st->interrupted) {
+        st->interrupted = 0;
+        // The hook's own `ar` describes the Lua function that was running.
+        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+            luaL_error(L, "%s:%d: interrupted (Ctrl-C)", ar->short_src, ar->currentline);
+        luaL_error(L, "interrupted (Ctrl-C)");
+    }
 }
 static inline void beek_install_interrupt_hook(lua_State *L) {
-    lua_sethook(L, beek_interrupt_hook, LUA_MASKCOUNT, 10000);
+    lua_sethook(L, beek_interrupt_hook, LUA_MASKCOUNT, 1000);
 }
 
 // ---- Trampolines: the only place Lua errors are raised ---------------------------------

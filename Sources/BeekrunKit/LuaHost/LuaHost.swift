@@ -26,7 +26,7 @@ public final class LuaHost {
     public init(memoryLimit: Int = 1 << 30) {
         self.memoryLimit = memoryLimit
         alloc = .allocate(capacity: 1)
-        alloc.initialize(to: beek_alloc_state(used: 0, limit: 0, in_host: 1, limit_hit: 0, host: nil))
+        alloc.initialize(to: beek_alloc_state(used: 0, limit: 0, in_host: 1, limit_hit: 0, host: nil, interrupted: 0))
         L = beek_newstate(alloc)
         alloc.pointee.host = Unmanaged.passUnretained(self).toOpaque()
         beek_open_sandboxed_libs(L)
@@ -146,6 +146,13 @@ public final class LuaHost {
         guard let last = lastHostError, message.hasSuffix(last.message) || last.message.hasSuffix(message) || message == last.message else { return nil }
         return last.error
     }
+
+    /// Asks the running script to stop at its next instruction (safe from a signal handler:
+    /// one store).
+    public func interrupt() { alloc.pointee.interrupted = 1 }
+
+    /// Where a signal handler can reach the flag without touching Swift objects.
+    var interruptFlag: UnsafeMutablePointer<beek_alloc_state> { alloc }
 
     /// Bytes of Lua memory in use (for tests and the memory guard).
     public var memoryInUse: Int { Int(alloc.pointee.used) }

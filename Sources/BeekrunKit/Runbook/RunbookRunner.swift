@@ -18,7 +18,7 @@ public enum RunbookRunner {
         host.setGlobal("dry_run", .bool(options.dryRun))
         let watch = Stopwatch()
         reporter.header("beekrun \(version) · \(options.displayPath)\(options.dryRun ? " · dry run: nothing will be changed" : "")")
-        InterruptHandler.install()
+        InterruptHandler.install(host)
         defer { InterruptHandler.reset() }
         do {
             try host.sealSandbox()
@@ -48,13 +48,23 @@ public enum RunbookRunner {
 /// Ctrl-C: the first one stops the runbook at its next Lua instruction (so transactions roll
 /// back and connections close); a second one ends the process at once.
 enum InterruptHandler {
-    static func install() {
-        beek_set_interrupted(0)
+    /// The running host's state, for the signal handler (a plain pointer: no Swift object is
+    /// touched inside a signal handler).
+    nonisolated(unsafe) static var target: UnsafeMutablePointer<beek_alloc_state>?
+    nonisolated(unsafe) static var pressed: sig_atomic_t = 0
+
+    static func install(_ host: LuaHost) {
+        target = host.interruptFlag
+        pressed = 0
         signal(SIGINT) { _ in
-            if beek_get_interrupted() != 0 { _exit(130) }
-            beek_set_interrupted(1)
+            if InterruptHandler.pressed != 0 { _exit(130) }
+            InterruptHandler.pressed = 1
+            InterruptHandler.target?.pointee.interrupted = 1
         }
     }
 
-    static func reset() { signal(SIGINT, SIG_DFL) }
+    static func reset() {
+        signal(SIGINT, SIG_DFL)
+        target = nil
+    }
 }
