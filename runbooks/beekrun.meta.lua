@@ -35,6 +35,11 @@
 ---@field identities integer identities copied
 ---@field factors integer MFA factors copied
 
+---prune_backups{} result.
+---@class PruneResult
+---@field kept string[] backup folders kept, newest first
+---@field removed string[] backup folders removed (or to be, in a dry run)
+
 ---nuke() result.
 ---@class NukeResult
 ---@field schemas string[] the schemas emptied
@@ -195,6 +200,14 @@ function restore(db, backup, opts) end
 --- * `allow_production`: allow a database marked production as the target (it still asks to confirm)
 ---@return AuthCloneResult
 function clone_auth(src, dst, opts) end
+
+---Retention: removes all but the newest `keep` complete backups of a label (partial ones are left alone). Planned only in a dry run. Returns {kept, removed} lists of paths.
+---@param opts? {label?: string, keep?: integer, dir?: string}
+--- * `label`: whose backups (required), e.g. "prod"
+--- * `keep`: how many of the newest to keep (required, at least 1)
+--- * `dir`: the backups folder (default BEEK_BACKUP_DIR, else backups/)
+---@return PruneResult
+function prune_backups(opts) end
 
 git = {}
 

@@ -29,6 +29,9 @@ public enum APIStubs {
             ("deleted_users", "integer", "conflicting target users deleted first"), ("users", "integer", "users copied"),
             ("identities", "integer", "identities copied"), ("factors", "integer", "MFA factors copied"),
         ]),
+        LuaClass(name: "PruneResult", doc: "prune_backups{} result.", fields: [
+            ("kept", "string[]", "backup folders kept, newest first"), ("removed", "string[]", "backup folders removed (or to be, in a dry run)"),
+        ]),
         LuaClass(name: "NukeResult", doc: "nuke() result.", fields: [
             ("schemas", "string[]", "the schemas emptied"), ("tables", "integer", "tables dropped"),
             ("rows", "integer", "rows they held"), ("objects", "integer", "objects dropped"),

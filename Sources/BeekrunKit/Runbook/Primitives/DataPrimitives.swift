@@ -2,7 +2,7 @@ import Foundation
 
 /// backup, restore and clone_auth: the data engine behind the runbook API.
 enum DataPrimitives {
-    static var all: [Primitive] { [backup, restore, cloneAuth] }
+    static var all: [Primitive] { [backup, restore, cloneAuth, pruneBackups] }
 
     /// Progress of a long data step, drawn by the reporter on a terminal.
     static func progress(_ runtime: Runtime) -> DataProgressHandler {
@@ -48,6 +48,31 @@ enum DataPrimitives {
             return "\(Format.bytes(r.bytes)) → \(r.path)"
         })
         return [.handle(handle)]
+    }
+
+    // MARK: prune_backups
+
+    static let pruneBackups = Primitive(
+        "prune_backups",
+        summary: "Retention: removes all but the newest `keep` complete backups of a label (partial ones are left "
+            + "alone). Planned only in a dry run. Returns {kept, removed} lists of paths.",
+        options: [
+            .init("label", "string", "whose backups (required), e.g. \"prod\""),
+            .init("keep", "integer", "how many of the newest to keep (required, at least 1)"),
+            .init("dir", "string", "the backups folder (default BEEK_BACKUP_DIR, else backups/)"),
+        ],
+        returns: "PruneResult"
+    ) { call, runtime in
+        let options = try call.options(1)
+        let label = try options.requiredString("label")
+        guard let keep = try options.integer("keep") else { throw call.fail("option 'keep' is required, e.g. keep = 7") }
+        let directory = try options.string("dir") ?? runtime.options.backupDirectory
+        let plan = try BackupRetention.plan(directory: directory, label: label, keep: keep)
+        let step = Step(.destroy, "prune_backups \(label)",
+                        detail: "keep \(plan.kept.count), remove \(plan.removed.count) in \(directory)",
+                        planLines: plan.removed.map { "- " + $0 }, counts: PlanCounts(destroy: plan.removed.count))
+        try runtime.perform(step, predicted: {}, apply: { try BackupRetention.apply(plan) })
+        return [.record([("kept", .list(plan.kept.map(LuaValue.string))), ("removed", .list(plan.removed.map(LuaValue.string)))])]
     }
 
     // MARK: restore
