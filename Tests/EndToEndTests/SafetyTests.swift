@@ -124,3 +124,58 @@ struct SafetyTests {
         for key in ["time", "user", "host", "duration_ms"] { #expect(exec[key] != nil) }
     }
 }
+
+/// The production guards of the destructive primitives.
+@Suite("Production guards")
+struct ProductionGuardTests {
+    @Test("nuke refuses a production database outright, even with --yes")
+    func nukeRefusesProduction() throws {
+        let db = try SupabaseFixture()
+        let before = try db.everything(db.prod)
+        let r = try BeekrunCLI().runbook("""
+            local prod <close> = connect{url = env('PROD_DATABASE_URL'), name = 'prod', production = true}
+            nuke(prod)
+            """, flags: ["--yes"], environment: db.environment)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("runbooks/test.lua:2: refused: nuke never runs on 'prod'"))
+        #expect(try db.everything(db.prod) == before)
+    }
+
+    @Test("restore, clone_schema and clone_auth into production need allow_production = true, and then a confirmation")
+    func writesIntoProduction() throws {
+        let db = try SupabaseFixture()
+        let cli = try BeekrunCLI()
+        let before = try db.everything(db.prod)
+        for call in ["clone_schema(dev, prod)", "clone_auth(dev, prod)", "restore(prod, backup(dev))"] {
+            let refused = try cli.runbook("""
+                local prod <close> = connect{url = env('PROD_DATABASE_URL'), name = 'prod', production = true}
+                local dev <close> = connect{url = env('DEV_DATABASE_URL'), name = 'dev'}
+                \(call)
+                """, flags: ["--yes"], environment: db.environment)
+            #expect(refused.status == 1, "\(call)")
+            #expect(refused.stderr.contains("allow_production = true"), "\(call): \(refused)")
+        }
+        // Allowed by the runbook, but nobody confirmed (no terminal, no --yes): still nothing.
+        let unconfirmed = try cli.runbook("""
+            local prod <close> = connect{url = env('PROD_DATABASE_URL'), name = 'prod', production = true}
+            local dev <close> = connect{url = env('DEV_DATABASE_URL'), name = 'dev'}
+            clone_auth(dev, prod, {allow_production = true})
+            """, environment: db.environment)
+        #expect(unconfirmed.status == 1)
+        #expect(unconfirmed.stderr.contains("--yes"))
+        #expect(try db.everything(db.prod) == before)
+    }
+
+    @Test("a connection marked readonly refuses every write primitive at the server")
+    func readonlyTarget() throws {
+        let db = try SupabaseFixture()
+        let before = try db.everything(db.dev)
+        let r = try BeekrunCLI().runbook("""
+            local dev <close> = connect{url = env('DEV_DATABASE_URL'), name = 'dev', readonly = true}
+            nuke(dev)
+            """, flags: ["--yes"], environment: db.environment)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("25006"))
+        #expect(try db.everything(db.dev) == before)
+    }
+}
