@@ -53,7 +53,8 @@ printf "   %s in %.1f s\n" "$(psql_ -d prod -At -c "select pg_size_pretty(pg_dat
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "== building (release)"
-  swift build -c release --build-tests 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
+  # -enable-testing: some unit tests use @testable, and the bench suite lives in the same test binary.
+  swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
 fi
 TESTBIN="$ROOT/.build/release/beekrunPackageTests.xctest"
 CLI="$ROOT/.build/release/beekrun"

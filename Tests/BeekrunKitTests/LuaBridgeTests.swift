@@ -1,4 +1,4 @@
-@testable import BeekrunKit
+import BeekrunKit
 import Foundation
 import Testing
 

@@ -106,7 +106,7 @@ public final class LuaHost {
         try runChunk(source, name: "@" + (displayPath ?? path))
     }
 
-    func runChunk(_ source: String, name: String) throws { try runChunk(Data(source.utf8), name: name) }
+    public func runChunk(_ source: String, name: String) throws { try runChunk(Data(source.utf8), name: name) }
 
     func runChunk(_ source: Data, name: String) throws {
         let base = lua_gettop(L)
