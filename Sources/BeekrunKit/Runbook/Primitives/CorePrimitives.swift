@@ -61,11 +61,7 @@ enum CorePrimitives {
         ],
         returns: "table[]"
     ) { call, runtime in
-        let db = try call.handle(1, DatabaseHandle.self, "db")
-        let sql = try call.string(2, "sql")
-        let parameters = try (3..<max(3, call.arguments.count + 1)).map {
-            try SQLValues.parameter(call.argument($0), index: $0 - 2, function: call.name)
-        }
+        let (db, sql, parameters) = try statementArguments(call)
         let connection = try db.connectionOrThrow()
         let result = try runtime.read("query on \(db.name)", PGConnection.shorten(sql)) {
             try connection.query(sql, parameters)
@@ -84,11 +80,7 @@ enum CorePrimitives {
         ],
         returns: "integer"
     ) { call, runtime in
-        let db = try call.handle(1, DatabaseHandle.self, "db")
-        let sql = try call.string(2, "sql")
-        let parameters = try (3..<max(3, call.arguments.count + 1)).map {
-            try SQLValues.parameter(call.argument($0), index: $0 - 2, function: call.name)
-        }
+        let (db, sql, parameters) = try statementArguments(call)
         let connection = try db.connectionOrThrow()
         let step = Step(.change, "exec on \(db.name)", detail: PGConnection.shorten(sql), target: db,
                         planLines: sql.count > 120 ? [sql] : [])
@@ -97,6 +89,16 @@ enum CorePrimitives {
             return result.affectedRows ?? 0
         }, outcome: { Format.plural($0, "row") + " affected" })
         return [.integer(Int64(affected))]
+    }
+
+    /// `(db, SQL, ...)`: the handle, the statement and its `$n` parameters as text.
+    static func statementArguments(_ call: LuaCall) throws -> (DatabaseHandle, String, [String?]) {
+        let db = try call.handle(1, DatabaseHandle.self, "db")
+        let sql = try call.string(2, "sql")
+        let parameters = try (3..<max(3, call.arguments.count + 1)).map {
+            try SQLValues.parameter(call.argument($0), index: $0 - 2, function: call.name)
+        }
+        return (db, sql, parameters)
     }
 
     // MARK: transaction
