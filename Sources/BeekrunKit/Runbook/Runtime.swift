@@ -150,6 +150,11 @@ public final class Runtime {
         let what = step.destructive
             ? "\(step.title) will overwrite data in database '\(target.databaseName)' (\(target.target.summary))"
             : "\(step.title) writes to PRODUCTION database '\(target.databaseName)' (\(target.target.summary))"
+        if target.transactionDepth > 0, !options.assumeYes, reporter.terminal.interactiveInput {
+            // A person may take a while to answer; hosted projects end sessions that sit idle
+            // in a transaction (idle_in_transaction_session_timeout). Not while we wait.
+            _ = try? target.connectionKeepingDeferred().execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+        }
         try confirmTyped(what, expected: target.databaseName)
         confirmedDatabases.insert(key)
     }
