@@ -98,8 +98,8 @@ args = nil
 dry_run = nil
 
 ---Opens a libpq connection. Use it with `<close>` to close it at the end of the scope.
----@param opts? {url?: string, name?: string, production?: boolean, readonly?: boolean}
---- * `url`: libpq connection string or URI (required)
+---@param opts {url: string, name?: string, production?: boolean, readonly?: boolean}
+--- * `url`: libpq connection string or URI
 --- * `name`: name shown in step lines (default: the database name)
 --- * `production`: marks production: nuke refuses it, other writes need confirmation
 --- * `readonly`: every transaction is read only: the server refuses writes
@@ -202,9 +202,9 @@ function restore(db, backup, opts) end
 function clone_auth(src, dst, opts) end
 
 ---Retention: removes all but the newest `keep` complete backups of a label (partial ones are left alone). Planned only in a dry run. Returns {kept, removed} lists of paths.
----@param opts? {label?: string, keep?: integer, dir?: string}
---- * `label`: whose backups (required), e.g. "prod"
---- * `keep`: how many of the newest to keep (required, at least 1)
+---@param opts {label: string, keep: integer, dir?: string}
+--- * `label`: whose backups, e.g. "prod"
+--- * `keep`: how many of the newest to keep (at least 1)
 --- * `dir`: the backups folder (default BEEK_BACKUP_DIR, else backups/)
 ---@return PruneResult
 function prune_backups(opts) end

@@ -19,7 +19,9 @@ struct APIStubsTests {
         let text = APIStubs.render()
         for primitive in PrimitiveRegistry.all {
             #expect(text.contains("function \(primitive.name)("), "\(primitive.name) missing")
-            for option in primitive.options { #expect(text.contains("\(option.key)?: \(option.type)")) }
+            for option in primitive.options {
+                #expect(text.contains("\(option.key)\(option.required ? "" : "?"): \(option.type)"))
+            }
         }
     }
 

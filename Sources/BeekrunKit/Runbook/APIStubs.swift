@@ -102,8 +102,9 @@ public enum APIStubs {
                 names.append(name)
             }
             if !primitive.options.isEmpty {
-                let fields = primitive.options.map { "\($0.key)?: \($0.type)" }.joined(separator: ", ")
-                out += "---@param opts? {\(fields)}\n"
+                let fields = primitive.options.map { "\($0.key)\($0.required ? "" : "?"): \($0.type)" }.joined(separator: ", ")
+                let optional = primitive.options.contains(where: \.required) ? "" : "?"
+                out += "---@param opts\(optional) {\(fields)}\n"
                 for o in primitive.options { out += "--- * `\(o.key)`: \(o.doc)\n" }
                 names.append("opts")
             }

@@ -18,10 +18,13 @@ public struct Primitive: Sendable {
         public let key: String
         public let type: String
         public let doc: String
-        public init(_ key: String, _ type: String, _ doc: String) {
+        /// A required option: the editor stubs leave out its `?`.
+        public let required: Bool
+        public init(_ key: String, _ type: String, _ doc: String, required: Bool = false) {
             self.key = key
             self.type = type
             self.doc = doc
+            self.required = required
         }
     }
 

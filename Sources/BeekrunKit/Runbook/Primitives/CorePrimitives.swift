@@ -11,7 +11,7 @@ enum CorePrimitives {
         "connect",
         summary: "Opens a libpq connection. Use it with `<close>` to close it at the end of the scope.",
         options: [
-            .init("url", "string", "libpq connection string or URI (required)"),
+            .init("url", "string", "libpq connection string or URI", required: true),
             .init("name", "string", "name shown in step lines (default: the database name)"),
             .init("production", "boolean", "marks production: nuke refuses it, other writes need confirmation"),
             .init("readonly", "boolean", "every transaction is read only: the server refuses writes"),

@@ -57,8 +57,8 @@ enum DataPrimitives {
         summary: "Retention: removes all but the newest `keep` complete backups of a label (partial ones are left "
             + "alone). Planned only in a dry run. Returns {kept, removed} lists of paths.",
         options: [
-            .init("label", "string", "whose backups (required), e.g. \"prod\""),
-            .init("keep", "integer", "how many of the newest to keep (required, at least 1)"),
+            .init("label", "string", "whose backups, e.g. \"prod\"", required: true),
+            .init("keep", "integer", "how many of the newest to keep (at least 1)", required: true),
             .init("dir", "string", "the backups folder (default BEEK_BACKUP_DIR, else backups/)"),
         ],
         returns: "PruneResult"
