@@ -169,13 +169,13 @@ extension CatalogReader {
         func oids(_ list: [String]) -> String { "(" + (list.isEmpty ? "0" : list.joined(separator: ",")) + ")" }
         if !triggerOids.isEmpty {
             for t in try triggers(c, where: "t.oid in \(oids(triggerOids))") {
-                model.dependents.append(DependentObject(kind: "trigger", name: t.name, identity: "\(t.name) on \(t.qualifiedTable)",
+                model.dependents.append(DependentObject(kind: "trigger", name: t.name, identity: "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)",
                                                         table: t.qualifiedTable, createSQL: DDL.trigger(t)))
             }
         }
         if !policyOids.isEmpty {
             for p in try policies(c, where: "p.oid in \(oids(policyOids))") {
-                model.dependents.append(DependentObject(kind: "policy", name: p.name, identity: "\(p.name) on \(p.qualifiedTable)",
+                model.dependents.append(DependentObject(kind: "policy", name: p.name, identity: "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)",
                                                         table: p.qualifiedTable, createSQL: DDL.policy(p)))
             }
         }
@@ -203,7 +203,7 @@ extension CatalogReader {
                 let sql = row[4] == "t"
                     ? "ALTER DOMAIN \(table) ADD CONSTRAINT \(SQL.quoteIdent(row[2]!)) \(row[3]!);"
                     : "ALTER TABLE ONLY \(table) ADD CONSTRAINT \(SQL.quoteIdent(row[2]!)) \(row[3]!);"
-                model.dependents.append(DependentObject(kind: "constraint", name: row[2]!, identity: "\(row[2]!) on \(table)",
+                model.dependents.append(DependentObject(kind: "constraint", name: row[2]!, identity: "\(SQL.quoteIdent(row[2]!)) on \(table)",
                                                         table: table, createSQL: [sql]))
             }
         }

@@ -198,11 +198,11 @@ extension DiffBuilder {
                 grants.append(Statement(sql: "COMMENT ON CONSTRAINT \(name) ON \(k.onDomain ? "DOMAIN " : "")\(k.qualifiedTable) IS \(SQL.quoteLiteral(c));"))
             }
         }
-        for n in onlyA { note("constraint", "\(x[n]!.name) on \(x[n]!.qualifiedTable)", .add, x[n]!.definition); add(x[n]!) }
-        for n in onlyB { note("constraint", "\(y[n]!.name) on \(y[n]!.qualifiedTable)", .drop); drop(y[n]!) }
+        for n in onlyA { note("constraint", "\(SQL.quoteIdent(x[n]!.name)) on \(x[n]!.qualifiedTable)", .add, x[n]!.definition); add(x[n]!) }
+        for n in onlyB { note("constraint", "\(SQL.quoteIdent(y[n]!.name)) on \(y[n]!.qualifiedTable)", .drop); drop(y[n]!) }
         for n in both {
             let k = x[n]!, l = y[n]!
-            let name = "\(k.name) on \(k.qualifiedTable)"
+            let name = "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)"
             if k.definition != l.definition || k.validated != l.validated {
                 if k.validated && !l.validated && l.definition == k.definition + " NOT VALID" {
                     note("constraint", name, .alter, "validated")
@@ -268,12 +268,12 @@ extension DiffBuilder {
         let (tOnlyA, tOnlyB, tBoth) = Self.split(ta, tb)
         for k in tOnlyB + tBoth.filter({ ta[$0]! != tb[$0]! }) {
             let t = tb[k]!
-            if ta[k] == nil { note("trigger", "\(t.name) on \(t.qualifiedTable)", .drop) }
+            if ta[k] == nil { note("trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", .drop) }
             dropTableParts.append(Statement(sql: "DROP TRIGGER \(SQL.quoteIdent(t.name)) ON \(t.qualifiedTable);"))
         }
         for k in tOnlyA + tBoth.filter({ ta[$0]! != tb[$0]! }) {
             let t = ta[k]!
-            note("trigger", "\(t.name) on \(t.qualifiedTable)", tb[k] == nil ? .add : .alter, tb[k] == nil ? "" : "definition, state or comment changed")
+            note("trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", tb[k] == nil ? .add : .alter, tb[k] == nil ? "" : "definition, state or comment changed")
             postOther += DDL.trigger(t).map { Statement(sql: $0) }
         }
 
@@ -282,12 +282,12 @@ extension DiffBuilder {
         let (rOnlyA, rOnlyB, rBoth) = Self.split(ra, rb)
         for k in rOnlyB + rBoth.filter({ ra[$0]! != rb[$0]! }) {
             let r = rb[k]!, table = SQL.qualified(r.schema, r.table)
-            if ra[k] == nil { note("rule", "\(r.name) on \(table)", .drop) }
+            if ra[k] == nil { note("rule", "\(SQL.quoteIdent(r.name)) on \(table)", .drop) }
             dropTableParts.append(Statement(sql: "DROP RULE \(SQL.quoteIdent(r.name)) ON \(table);"))
         }
         for k in rOnlyA + rBoth.filter({ ra[$0]! != rb[$0]! }) {
             let r = ra[k]!, table = SQL.qualified(r.schema, r.table)
-            note("rule", "\(r.name) on \(table)", rb[k] == nil ? .add : .alter)
+            note("rule", "\(SQL.quoteIdent(r.name)) on \(table)", rb[k] == nil ? .add : .alter)
             var sql = r.definition.trimmingCharacters(in: .whitespacesAndNewlines)
             if !sql.hasSuffix(";") { sql += ";" }
             postOther.append(Statement(sql: sql))
@@ -302,12 +302,12 @@ extension DiffBuilder {
         let (pOnlyA, pOnlyB, pBoth) = Self.split(pa, pb)
         for k in pOnlyB + pBoth.filter({ pa[$0]! != pb[$0]! }) {
             let p = pb[k]!
-            if pa[k] == nil { note("policy", "\(p.name) on \(p.qualifiedTable)", .drop) }
+            if pa[k] == nil { note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", .drop) }
             dropTableParts.append(Statement(sql: "DROP POLICY \(SQL.quoteIdent(p.name)) ON \(p.qualifiedTable);"))
         }
         for k in pOnlyA + pBoth.filter({ pa[$0]! != pb[$0]! }) {
             let p = pa[k]!
-            note("policy", "\(p.name) on \(p.qualifiedTable)", pb[k] == nil ? .add : .alter, pb[k] == nil ? "" : "roles, expressions or comment changed")
+            note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", pb[k] == nil ? .add : .alter, pb[k] == nil ? "" : "roles, expressions or comment changed")
             postOther += DDL.policy(p).map { Statement(sql: $0) }
         }
     }
