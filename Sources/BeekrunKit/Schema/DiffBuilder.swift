@@ -67,7 +67,9 @@ struct DiffBuilder {
             return item
         }
         let to = effective(aclA, aclKind, ownerA, a)
-        if Set(from) != Set(to) {
+        // Both at the built-in default: equal, even across server versions whose defaults differ.
+        let bothDefault = aclA == nil && aclB == nil
+        if !bothDefault && Set(from) != Set(to) {
             let statements = ACLPlanner.statements(from: from, to: to, object: grantTarget ?? target)
             note("privileges", name, .alter, statements.map { $0.replacingOccurrences(of: ";", with: "") }.joined(separator: "; "))
             grants += statements.map { Statement(sql: $0) }
