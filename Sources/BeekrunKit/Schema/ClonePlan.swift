@@ -35,13 +35,13 @@ public struct ClonePlan: Sendable {
     /// The plan as text, one line per object (`- drop table public.t (12 rows)`, `+ create …`).
     public var summary: String {
         var lines: [String] = []
-        let rows = Dictionary(droppedTables.map { ($0.name, $0.rows) }, uniquingKeysWith: { a, _ in a })
+        let rows = Dictionary(droppedTables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var seen = Set<String>()
         for s in statements where s.action == .drop || s.action == .create {
             let key = "\(s.action) \(s.kind) \(s.name)"
             guard seen.insert(key).inserted else { continue }
             var line = (s.action == .drop ? "- " : "+ ") + key
-            if s.action == .drop, let n = rows[s.name] { line += " (\(n) row\(n == 1 ? "" : "s"))" }
+            if s.action == .drop, let t = rows[s.name] { line += " (\(t.estimated ? "about " : "")\(t.rows) row\(t.rows == 1 ? "" : "s"))" }
             lines.append(line)
         }
         for d in droppedDependents { lines.append("- \(d.kind) \(d.identity) (outside the schemas, dropped along)") }
