@@ -11,9 +11,10 @@ struct DiffBuilder {
     var dropForeignKeys: [Statement] = []
     var dropConstraints: [Statement] = []  // other constraints, indexes
     var dropViews: [Statement] = []        // dependents first
-    var dropRoutines: [Statement] = []
+    var dropRoutines: [Statement] = []     // routines re-created: before their new version
+    var dropRoutinesLate: [Statement] = [] // routines gone: after the table changes that stop using them
     var dropTables: [Statement] = []
-    var dropTypes: [Statement] = []        // sequences, types, extensions
+    var dropTypes: [Statement] = []        // sequences, types, extensions: after the table changes
     var preAlters: [Statement] = []        // schemas, extensions, types in place
     var tableAlters: [Statement] = []      // tables, columns, sequences in place
     var sequenceOwners: [Statement] = []   // after the columns they name exist
@@ -119,13 +120,13 @@ struct DiffBuilder {
     }
 
     /// Joins the buckets: drops (outermost first), in-place changes of types, then new objects
-    /// and in-place table changes, views, post-data, privileges and comments.
+    /// and in-place table changes, the remaining drops, views, post-data, privileges and comments.
     func migration() -> String {
         var out: [String] = []
         func add(_ list: [Statement]) {
             for s in list { out.append((s.hazard.map { "-- HAZARD: \($0)\n" } ?? "") + s.sql) }
         }
-        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropConstraints); add(dropViews); add(dropRoutines); add(dropTables); add(dropTypes)
+        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropConstraints); add(dropViews); add(dropRoutines); add(dropTables)
         add(preAlters)
         let owner = usualOwner
         let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
@@ -169,6 +170,9 @@ struct DiffBuilder {
         add(tableAlters)
         add(sequenceOwners)
         add(replacedRoutines)
+        // What is gone for good goes once nothing uses it any more (a column dropped above, a
+        // default changed above).
+        add(dropRoutinesLate); add(dropTypes)
         add(g2.pre.map { Statement(sql: $0.sql) })
         add(g1.post.map { Statement(sql: $0.sql) })
         add(g2.post.map { Statement(sql: $0.sql) })

@@ -231,7 +231,7 @@ extension DiffBuilder {
         for n in onlyA { note(x[n]!.keyword.lowercased(), n, .add); created.routines.append(x[n]!) }
         for n in onlyB {
             note(y[n]!.keyword.lowercased(), n, .drop)
-            dropRoutines.append(Statement(sql: "DROP \(y[n]!.keyword) \(n);"))
+            dropRoutinesLate.append(Statement(sql: "DROP \(y[n]!.keyword) \(n);"))
         }
         for n in both {
             let r = x[n]!, s = y[n]!
