@@ -246,3 +246,22 @@ extension SchemaCloneTests {
         try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
     }
 }
+
+extension SchemaCloneTests {
+    @Test("a role that cannot give objects to their source owners is refused before anything changes")
+    func ownersNeedMembership() throws {
+        let srcName = try SchemaFixtures.database(cluster, SchemaFixtures.app)
+        let dstName = try SchemaFixtures.database(cluster, """
+            DO $$ BEGIN CREATE ROLE beek_plain LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+            """)
+        let before = try SchemaFixtures.dump(cluster, dstName)
+        let dst = try PGConnection(ConnectionString(cluster.url(dstName, user: "beek_plain")))
+        do {
+            _ = try SchemaCloner.plan(from: try cluster.connect(srcName), to: dst, schemas: SchemaFixtures.appSchemas)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.userMessage.contains("beek_plain is not a member of role \"App Owner\""), "\(error.userMessage)")
+        }
+        #expect(try SchemaFixtures.dump(cluster, dstName) == before)
+    }
+}

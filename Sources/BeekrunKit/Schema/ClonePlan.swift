@@ -79,9 +79,11 @@ public enum SchemaCloner {
         let (keep, updates, extensionProblems) = try Preflight.extensions(source, on: dst)
         problems += extensionProblems
         problems += try Preflight.missingPublications(source, on: dst).map { "publication \(SQL.quoteIdent($0)) does not exist on the target" }
-        problems += try Preflight.missingTables(source.dependents.map(\.table), on: dst)
-            .map { table in "table \(table) (which \(source.dependents.first { $0.table == table }!.identity) is on) does not exist on the target" }
-        problems += try Preflight.missingReferences(source, on: dst).map { "\($0.type) \($0.identity), which the source uses, does not exist on the target" }
+        problems += Preflight.missingTables(source.dependents.map(\.table), dependents: source.dependents, on: dst)
+        problems += Preflight.missingReferences(source, on: dst)
+        problems += try Preflight.rolesNotMemberOf(source, target, currentUser: currentUser, on: dst).map {
+            "\(SQL.quoteIdent(currentUser)) is not a member of role \(SQL.quoteIdent($0)), which owns objects or default privileges in the source"
+        }
         if !problems.isEmpty {
             throw BeekError.refused("clone_schema cannot reproduce the source on the target; nothing was changed:\n  - "
                                     + problems.joined(separator: "\n  - "))
