@@ -77,6 +77,7 @@ enum DiffFixtures {
         DiffCase(name: "drop index", change: "DROP INDEX public.items_name_idx;", kind: "index"),
         DiffCase(name: "change index", change: "DROP INDEX public.items_name_idx; CREATE INDEX items_name_idx ON public.items (lower(\"Name\"));", kind: "index"),
         DiffCase(name: "add unique", change: "ALTER TABLE public.items ADD CONSTRAINT items_owner_key UNIQUE (owner);", kind: "constraint"),
+        DiffCase(name: "new table referencing a new key", change: "ALTER TABLE public.items ADD CONSTRAINT items_owner_uq UNIQUE (owner); CREATE TABLE public.owner_notes (owner uuid REFERENCES public.items(owner));", kind: "constraint"),
         DiffCase(name: "add check", change: "ALTER TABLE public.items ADD CONSTRAINT qty_positive CHECK (qty >= 0);", kind: "constraint"),
         DiffCase(name: "drop foreign key", change: "ALTER TABLE public.tags DROP CONSTRAINT tags_item_fk;", kind: "constraint"),
         DiffCase(name: "change foreign key", change: "ALTER TABLE public.tags DROP CONSTRAINT tags_item_fk, ADD CONSTRAINT tags_item_fk FOREIGN KEY (item_id) REFERENCES public.items(id) ON DELETE CASCADE;", kind: "constraint"),

@@ -126,7 +126,8 @@ struct DiffBuilder {
         func add(_ list: [Statement]) {
             for s in list { out.append((s.hazard.map { "-- HAZARD: \($0)\n" } ?? "") + s.sql) }
         }
-        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropConstraints); add(dropViews); add(dropRoutines); add(dropTables)
+        // A dropped table may reference a key that goes too: tables before keys.
+        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropViews); add(dropRoutines); add(dropTables); add(dropConstraints)
         add(preAlters)
         let owner = usualOwner
         let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
@@ -174,9 +175,11 @@ struct DiffBuilder {
         // default changed above).
         add(dropRoutinesLate); add(dropTypes)
         add(g2.pre.map { Statement(sql: $0.sql) })
+        // Keys of existing tables first: a new table's foreign key may reference one.
+        add(postKeys)
         add(g1.post.map { Statement(sql: $0.sql) })
         add(g2.post.map { Statement(sql: $0.sql) })
-        add(postKeys); add(postForeignKeys); add(postOther); add(grants)
+        add(postForeignKeys); add(postOther); add(grants)
         out += manual.map { "-- MANUAL: \($0)" }
         return out.isEmpty ? "" : out.joined(separator: "\n") + "\n"
     }
