@@ -52,6 +52,18 @@ public struct ClonePlan: Sendable {
     }
 }
 
+/// `clone_schema`: makes a target's schemas structurally identical to a source's.
+///
+/// ```swift
+/// let plan = try SchemaCloner.plan(from: prod, to: dev, schemas: ["public"])  // reads only
+/// print(plan.summary)                                   // a dry run stops here
+/// try plan.apply(on: dev, phase: .preData)              // empties dev's schemas, creates tables …
+/// // … load rows …
+/// try plan.apply(on: dev, phase: .postData)             // keys, indexes, triggers, policies, grants
+/// ```
+/// `apply` opens no transaction; wrap it in one. The target's schemas are emptied, not dropped,
+/// so the schema objects keep their identity; their owner, comment, privileges and default
+/// privileges are then set to the source's.
 public enum SchemaCloner {
     /// Works out how to make `dst`'s `schemas` structurally identical to `src`'s. Reads both
     /// sides (nothing is changed) and refuses, naming them, things the clone could not
