@@ -265,3 +265,17 @@ extension SchemaCloneTests {
         #expect(try SchemaFixtures.dump(cluster, dstName) == before)
     }
 }
+
+extension SchemaCloneTests {
+    @Test("nuke creates a schema that does not exist yet, and changes nothing else")
+    func nukeMissingSchema() throws {
+        let name = try SchemaFixtures.database(cluster, "CREATE TABLE public.stay (x int);")
+        let db = try cluster.connect(name)
+        let plan = try Nuke.plan(db, schemas: ["brand new"])
+        #expect(plan.statements.map(\.sql) == ["CREATE SCHEMA \"brand new\";"])
+        #expect(plan.droppedTables.isEmpty && plan.savedDependents.isEmpty)
+        try plan.apply(on: db)
+        #expect(try cluster.psql(name, "select count(*) from pg_namespace where nspname = 'brand new'") == "1")
+        #expect(try cluster.psql(name, "select to_regclass('public.stay') is not null") == "t")
+    }
+}
