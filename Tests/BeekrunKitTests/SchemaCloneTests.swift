@@ -279,3 +279,49 @@ extension SchemaCloneTests {
         #expect(try cluster.psql(name, "select to_regclass('public.stay') is not null") == "t")
     }
 }
+
+extension SchemaCloneTests {
+    /// On a hosted project `postgres` is not a superuser: it owns the database and its
+    /// objects, is a member of the API roles, and has been granted what it needs on auth and
+    /// storage. The clone must not need more.
+    @Test("a role that is not a superuser clones, as postgres does on a hosted project")
+    func nonSuperuser() throws {
+        try cluster.connect("postgres").execute(SchemaFixtures.roles + #"""
+            DO $$ BEGIN CREATE ROLE beek_admin LOGIN NOSUPERUSER; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+            GRANT anon, authenticated, service_role, "App Owner" TO beek_admin;
+            """#)
+        func database() throws -> String {
+            let name = try cluster.createDatabase("hosted")
+            try cluster.connect("postgres").execute("ALTER DATABASE \(SQL.quoteIdent(name)) OWNER TO beek_admin")
+            try cluster.connect(name).execute(SchemaFixtures.platform + """
+
+                ALTER TABLE storage.objects OWNER TO beek_admin;
+                GRANT USAGE ON SCHEMA auth, storage, extensions TO beek_admin;
+                GRANT SELECT, TRIGGER, REFERENCES ON auth.users TO beek_admin;
+                ALTER PUBLICATION supabase_realtime OWNER TO beek_admin;
+                GRANT CREATE ON SCHEMA public TO "App Owner";
+                """)
+            return name
+        }
+        func asAdmin(_ name: String) throws -> PGConnection {
+            try PGConnection(ConnectionString(cluster.url(name, user: "beek_admin")))
+        }
+        let srcName = try database(), dstName = try database()
+        try asAdmin(srcName).execute(SchemaFixtures.app)
+        let src = try asAdmin(srcName), dst = try asAdmin(dstName)
+        #expect(try dst.scalar("select rolsuper from pg_roles where rolname = current_user") == "f")
+        let plan = try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas)
+        try dst.execute("BEGIN")
+        try plan.apply(on: dst)
+        try dst.execute("COMMIT")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+
+        // And nuke then clone again, still without superuser rights.
+        let nuke = try Nuke.plan(dst, schemas: SchemaFixtures.appSchemas)
+        try dst.execute("BEGIN")
+        try nuke.apply(on: dst)
+        try SchemaCloner.plan(from: src, to: dst, schemas: SchemaFixtures.appSchemas).apply(on: dst)
+        try dst.execute("COMMIT")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+    }
+}
