@@ -226,6 +226,8 @@ extension SchemaCloneTests {
             CREATE COLLATION public.nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
             CREATE TABLE public.parent (a int);
             CREATE TABLE public.child (b int) INHERITS (public.parent);
+            CREATE TYPE public.shape AS (w int, h int);
+            CREATE TABLE public.shapes OF public.shape;
             """)
         let dst = try cluster.connect(try SchemaFixtures.database(cluster))
         do {
@@ -234,6 +236,7 @@ extension SchemaCloneTests {
         } catch {
             #expect(error.userMessage.contains("collation public.nocase"))
             #expect(error.userMessage.contains("table inheritance (INHERITS) of public.child"))
+            #expect(error.userMessage.contains("typed table (OF type) public.shapes"))
         }
     }
 
