@@ -1,4 +1,5 @@
-/// The per-kind comparisons of `DiffBuilder`.
+/// Schemas, extensions, types, sequences, routines and views, and which views and routines
+/// must be re-created.
 extension DiffBuilder {
     mutating func compareSchemas() {
         let x = Self.keyed(a.schemas, \.name), y = Self.keyed(b.schemas, \.name)
