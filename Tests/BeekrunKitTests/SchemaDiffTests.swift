@@ -42,6 +42,8 @@ enum DiffFixtures {
         CREATE POLICY items_read ON public.items FOR SELECT TO anon USING (true);
         COMMENT ON TABLE public.items IS 'items';
         ALTER PUBLICATION supabase_realtime ADD TABLE public.items;
+        CREATE FUNCTION public.visible(o uuid) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true';
+        CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));
         """#
 
     static let cases: [DiffCase] = [
@@ -86,6 +88,8 @@ enum DiffFixtures {
         DiffCase(name: "change foreign key", change: "ALTER TABLE public.tags DROP CONSTRAINT tags_item_fk, ADD CONSTRAINT tags_item_fk FOREIGN KEY (item_id) REFERENCES public.items(id) ON DELETE CASCADE;", kind: "constraint"),
         DiffCase(name: "function body", change: "CREATE OR REPLACE FUNCTION public.double(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x + x';", kind: "function"),
         DiffCase(name: "function return type", change: "DROP FUNCTION public.double(integer); CREATE FUNCTION public.double(x integer) RETURNS bigint LANGUAGE sql AS 'SELECT x * 2';", kind: "function"),
+        DiffCase(name: "function renamed parameter under a policy", change: "DROP POLICY items_visible ON public.items; DROP FUNCTION public.visible(uuid); CREATE FUNCTION public.visible(owner_id uuid) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true'; CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));", kind: "policy"),
+        DiffCase(name: "function default under a policy", change: "DROP POLICY items_visible ON public.items; DROP FUNCTION public.visible(uuid); CREATE FUNCTION public.visible(o uuid DEFAULT NULL) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true'; CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));", kind: "policy"),
         DiffCase(name: "function overload", change: "CREATE FUNCTION public.double(x numeric) RETURNS numeric LANGUAGE sql AS 'SELECT x * 2';", kind: "function"),
         DiffCase(name: "view definition", change: "CREATE OR REPLACE VIEW public.item_names AS SELECT id, \"Name\", qty FROM public.items;", kind: "view"),
         DiffCase(name: "view option", change: "ALTER VIEW public.item_names SET (security_invoker = true);", kind: "view"),
@@ -184,6 +188,8 @@ struct SchemaDiffTests {
             CREATE VIEW public.item_names_2 AS SELECT * FROM public.item_names;
             CREATE MATERIALIZED VIEW public.item_counts AS SELECT status, count(*) AS n FROM public.items GROUP BY status;
             CREATE POLICY items_read ON public.items FOR SELECT TO anon USING (true);
+            CREATE FUNCTION public.visible(o uuid) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true';
+            CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));
             ALTER TABLE public.items ENABLE ROW LEVEL SECURITY;
             CREATE INDEX items_name_idx ON public.items ("Name");
             CREATE TRIGGER items_stamp BEFORE UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION public.stamp();

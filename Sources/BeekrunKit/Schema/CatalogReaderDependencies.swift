@@ -101,6 +101,20 @@ extension CatalogReader {
             let user = ObjectRef(UInt32(row[0]!)!, UInt32(row[1]!)!), table = ObjectRef(CatalogClass.pgClass, UInt32(row[2]!)!)
             model.usedColumns[user, default: [:]][table, default: []].insert(row[3]!)
         }
+        let users = try c.query("""
+            select d.refobjid::text, concat_ws(chr(1), 'trigger', n.nspname, k.relname, t.tgname)
+            from pg_depend d join pg_trigger t on d.classid = 'pg_trigger'::regclass and t.oid = d.objid
+            join pg_class k on k.oid = t.tgrelid join pg_namespace n on n.oid = k.relnamespace
+            where d.refclassid = 'pg_proc'::regclass and d.deptype = 'n' and not t.tgisinternal
+            union all
+            select d.refobjid::text, concat_ws(chr(1), 'policy', n.nspname, k.relname, p.polname)
+            from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid
+            join pg_class k on k.oid = p.polrelid join pg_namespace n on n.oid = k.relnamespace
+            where d.refclassid = 'pg_proc'::regclass and d.deptype = 'n' and $1::text[] is not null
+            """)
+        for row in users.rows {
+            model.routineUsers[ObjectRef(CatalogClass.pgProc, UInt32(row[0]!)!), default: []].insert(row[1]!)
+        }
         // A partition is created after its parent; pg_depend records that as automatic.
         let byName = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0.ref) }, uniquingKeysWith: { a, _ in a })
         for t in model.tables {

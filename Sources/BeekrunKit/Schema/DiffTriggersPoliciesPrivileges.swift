@@ -1,7 +1,22 @@
 /// Triggers, rules and policies of kept tables, publications, objects outside the schemas,
 /// default privileges and privileges on extension members.
 extension DiffBuilder {
+    /// How `SchemaModel.routineUsers` names a trigger or policy.
+    static func userKey(_ kind: String, _ schema: String, _ table: String, _ name: String) -> String {
+        [kind, schema, table, name].joined(separator: "\u{1}")
+    }
+
     mutating func compareTriggersRulesPolicies() {
+        // Triggers and policies calling a routine of b that is dropped (or dropped and re-created)
+        // go before it and come back after the new one, even when their text is the same.
+        let recreatedRoutines = Set(created.routines.map(\.signature)), routinesA = Set(a.routines.map(\.signature))
+        var users = Set<String>()
+        for r in b.routines where recreatedRoutines.contains(r.signature) || !routinesA.contains(r.signature) {
+            users.formUnion(b.routineUsers[r.ref] ?? [])
+        }
+        func follows(_ t: TriggerInfo) -> Bool { users.contains(Self.userKey("trigger", t.schema, t.table, t.name)) }
+        func follows(_ p: PolicyInfo) -> Bool { users.contains(Self.userKey("policy", p.schema, p.table, p.name)) }
+
         let relationsA = Set(a.tables.map(\.qualified) + a.views.map(\.qualified))
         let relationsB = Set(b.tables.map(\.qualified) + b.views.map(\.qualified))
         let fresh = Set(created.views.map(\.qualified) + created.tables.map(\.qualified))
@@ -10,14 +25,16 @@ extension DiffBuilder {
         let ta = Self.keyed(a.triggers.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
         let tb = Self.keyed(b.triggers.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
         let (tOnlyA, tOnlyB, tBoth) = Self.split(ta, tb)
-        for k in tOnlyB + tBoth.filter({ ta[$0]! != tb[$0]! }) {
+        let tChanged = tBoth.filter { ta[$0]! != tb[$0]! || follows(tb[$0]!) }
+        for k in tOnlyB + tChanged {
             let t = tb[k]!
             if ta[k] == nil { note("trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", .drop) }
             dropTableParts.append(Statement(sql: "DROP TRIGGER \(SQL.quoteIdent(t.name)) ON \(t.qualifiedTable);"))
         }
-        for k in tOnlyA + tBoth.filter({ ta[$0]! != tb[$0]! }) {
+        for k in tOnlyA + tChanged {
             let t = ta[k]!
-            note("trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", tb[k] == nil ? .add : .alter, tb[k] == nil ? "" : "definition, state or comment changed")
+            note("trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", tb[k] == nil ? .add : .alter,
+                 tb[k] == nil ? "" : ta[k]! == tb[k]! ? "re-created with its function" : "definition, state or comment changed")
             postOther += DDL.trigger(t).map { Statement(sql: $0) }
         }
 
@@ -44,14 +61,16 @@ extension DiffBuilder {
         let pa = Self.keyed(a.policies.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
         let pb = Self.keyed(b.policies.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
         let (pOnlyA, pOnlyB, pBoth) = Self.split(pa, pb)
-        for k in pOnlyB + pBoth.filter({ pa[$0]! != pb[$0]! }) {
+        let pChanged = pBoth.filter { pa[$0]! != pb[$0]! || follows(pb[$0]!) }
+        for k in pOnlyB + pChanged {
             let p = pb[k]!
             if pa[k] == nil { note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", .drop) }
             dropTableParts.append(Statement(sql: "DROP POLICY \(SQL.quoteIdent(p.name)) ON \(p.qualifiedTable);"))
         }
-        for k in pOnlyA + pBoth.filter({ pa[$0]! != pb[$0]! }) {
+        for k in pOnlyA + pChanged {
             let p = pa[k]!
-            note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", pb[k] == nil ? .add : .alter, pb[k] == nil ? "" : "roles, expressions or comment changed")
+            note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", pb[k] == nil ? .add : .alter,
+                 pb[k] == nil ? "" : pa[k]! == pb[k]! ? "re-created with its function" : "roles, expressions or comment changed")
             postOther += DDL.policy(p).map { Statement(sql: $0) }
         }
     }
