@@ -42,6 +42,8 @@ enum DiffFixtures {
         CREATE POLICY items_read ON public.items FOR SELECT TO anon USING (true);
         COMMENT ON TABLE public.items IS 'items';
         ALTER PUBLICATION supabase_realtime ADD TABLE public.items;
+        CREATE FUNCTION public.visible(o uuid) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true';
+        CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));
         """#
 
     static let cases: [DiffCase] = [
@@ -64,6 +66,9 @@ enum DiffFixtures {
         DiffCase(name: "add identity", change: "ALTER TABLE public.items ALTER COLUMN qty DROP DEFAULT, ALTER COLUMN qty SET NOT NULL, ALTER COLUMN qty ADD GENERATED ALWAYS AS IDENTITY (START WITH 5);", kind: "column"),
         DiffCase(name: "partition default", change: "ALTER TABLE public.logs_2024 ALTER COLUMN msg SET DEFAULT 'm';", kind: "column"),
         DiffCase(name: "enum value", change: "ALTER TYPE public.status ADD VALUE 'doing' BEFORE 'done';", kind: "type", reversible: false),
+        DiffCase(name: "drop enum with its column", change: "DROP MATERIALIZED VIEW public.item_counts; ALTER TABLE public.items DROP COLUMN status; DROP TYPE public.status;", kind: "type", sameDumpBackward: false),
+        DiffCase(name: "drop serial sequence", change: "ALTER TABLE public.tags ALTER COLUMN id DROP DEFAULT; DROP SEQUENCE public.tags_id_seq;", kind: "sequence"),
+        DiffCase(name: "drop function used by a default", change: "CREATE FUNCTION public.zero() RETURNS int LANGUAGE sql AS 'SELECT 0'; ALTER TABLE public.items ALTER COLUMN qty SET DEFAULT public.zero();", kind: "function"),
         DiffCase(name: "add enum", change: "CREATE TYPE public.\"Colour\" AS ENUM ('red', 'it''s');", kind: "type"),
         DiffCase(name: "domain constraint", change: "ALTER DOMAIN public.pos ADD CONSTRAINT pos_small CHECK (VALUE < 1000);", kind: "constraint"),
         DiffCase(name: "domain default", change: "ALTER DOMAIN public.pos SET DEFAULT 7;", kind: "domain"),
@@ -74,11 +79,17 @@ enum DiffFixtures {
         DiffCase(name: "drop index", change: "DROP INDEX public.items_name_idx;", kind: "index"),
         DiffCase(name: "change index", change: "DROP INDEX public.items_name_idx; CREATE INDEX items_name_idx ON public.items (lower(\"Name\"));", kind: "index"),
         DiffCase(name: "add unique", change: "ALTER TABLE public.items ADD CONSTRAINT items_owner_key UNIQUE (owner);", kind: "constraint"),
+        DiffCase(name: "new table referencing a new key", change: "ALTER TABLE public.items ADD CONSTRAINT items_owner_uq UNIQUE (owner); CREATE TABLE public.owner_notes (owner uuid REFERENCES public.items(owner));", kind: "constraint"),
+        DiffCase(name: "new view over a new column", change: "ALTER TABLE public.items ADD COLUMN price int; CREATE VIEW public.prices AS SELECT id, price FROM public.items;", kind: "view"),
+        DiffCase(name: "policy on a new function", change: "CREATE FUNCTION public.is_mine(o uuid) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT o IS NOT NULL'; CREATE POLICY mine ON public.items FOR DELETE USING (public.is_mine(owner));", kind: "policy"),
+        DiffCase(name: "add range check", change: "ALTER TABLE public.items ADD CONSTRAINT qty_range CHECK (qty BETWEEN 0 AND 10);", kind: "constraint"),
         DiffCase(name: "add check", change: "ALTER TABLE public.items ADD CONSTRAINT qty_positive CHECK (qty >= 0);", kind: "constraint"),
         DiffCase(name: "drop foreign key", change: "ALTER TABLE public.tags DROP CONSTRAINT tags_item_fk;", kind: "constraint"),
         DiffCase(name: "change foreign key", change: "ALTER TABLE public.tags DROP CONSTRAINT tags_item_fk, ADD CONSTRAINT tags_item_fk FOREIGN KEY (item_id) REFERENCES public.items(id) ON DELETE CASCADE;", kind: "constraint"),
         DiffCase(name: "function body", change: "CREATE OR REPLACE FUNCTION public.double(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x + x';", kind: "function"),
         DiffCase(name: "function return type", change: "DROP FUNCTION public.double(integer); CREATE FUNCTION public.double(x integer) RETURNS bigint LANGUAGE sql AS 'SELECT x * 2';", kind: "function"),
+        DiffCase(name: "function renamed parameter under a policy", change: "DROP POLICY items_visible ON public.items; DROP FUNCTION public.visible(uuid); CREATE FUNCTION public.visible(owner_id uuid) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true'; CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));", kind: "policy"),
+        DiffCase(name: "function default under a policy", change: "DROP POLICY items_visible ON public.items; DROP FUNCTION public.visible(uuid); CREATE FUNCTION public.visible(o uuid DEFAULT NULL) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true'; CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));", kind: "policy"),
         DiffCase(name: "function overload", change: "CREATE FUNCTION public.double(x numeric) RETURNS numeric LANGUAGE sql AS 'SELECT x * 2';", kind: "function"),
         DiffCase(name: "view definition", change: "CREATE OR REPLACE VIEW public.item_names AS SELECT id, \"Name\", qty FROM public.items;", kind: "view"),
         DiffCase(name: "view option", change: "ALTER VIEW public.item_names SET (security_invoker = true);", kind: "view"),
@@ -177,6 +188,8 @@ struct SchemaDiffTests {
             CREATE VIEW public.item_names_2 AS SELECT * FROM public.item_names;
             CREATE MATERIALIZED VIEW public.item_counts AS SELECT status, count(*) AS n FROM public.items GROUP BY status;
             CREATE POLICY items_read ON public.items FOR SELECT TO anon USING (true);
+            CREATE FUNCTION public.visible(o uuid) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true';
+            CREATE POLICY items_visible ON public.items FOR UPDATE TO authenticated USING (public.visible(owner));
             ALTER TABLE public.items ENABLE ROW LEVEL SECURITY;
             CREATE INDEX items_name_idx ON public.items ("Name");
             CREATE TRIGGER items_stamp BEFORE UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION public.stamp();

@@ -76,3 +76,20 @@ struct SchemaUnitTests {
         #expect(creates == ["public.z_base", "public.a_top", "public.b_fn()", "public.a_over_fn"])
     }
 }
+
+extension SchemaUnitTests {
+    @Test("row counts of tables the role may not read are estimates, marked as such")
+    func estimatedCounts() throws {
+        let cluster = PostgresCluster.shared
+        let name = try SchemaFixtures.database(cluster, """
+            DO $$ BEGIN CREATE ROLE beek_schema_reader LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+            CREATE TABLE public.open (x int); INSERT INTO public.open VALUES (1), (2);
+            CREATE TABLE public.secret (x int); INSERT INTO public.secret VALUES (1);
+            GRANT SELECT ON public.open TO beek_schema_reader;
+            """)
+        let reader = try PGConnection(ConnectionString(cluster.url(name, user: "beek_schema_reader")))
+        let counts = try SchemaEmptier.countRows(reader, schemas: ["public"])
+        #expect(counts.first { $0.name == "public.open" } == DroppedTable(name: "public.open", rows: 2))
+        #expect(counts.first { $0.name == "public.secret" }?.estimated == true)
+    }
+}

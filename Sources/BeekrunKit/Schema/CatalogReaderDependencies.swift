@@ -101,6 +101,20 @@ extension CatalogReader {
             let user = ObjectRef(UInt32(row[0]!)!, UInt32(row[1]!)!), table = ObjectRef(CatalogClass.pgClass, UInt32(row[2]!)!)
             model.usedColumns[user, default: [:]][table, default: []].insert(row[3]!)
         }
+        let users = try c.query("""
+            select d.refobjid::text, concat_ws(chr(1), 'trigger', n.nspname, k.relname, t.tgname)
+            from pg_depend d join pg_trigger t on d.classid = 'pg_trigger'::regclass and t.oid = d.objid
+            join pg_class k on k.oid = t.tgrelid join pg_namespace n on n.oid = k.relnamespace
+            where d.refclassid = 'pg_proc'::regclass and d.deptype = 'n' and not t.tgisinternal
+            union all
+            select d.refobjid::text, concat_ws(chr(1), 'policy', n.nspname, k.relname, p.polname)
+            from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid
+            join pg_class k on k.oid = p.polrelid join pg_namespace n on n.oid = k.relnamespace
+            where d.refclassid = 'pg_proc'::regclass and d.deptype = 'n' and $1::text[] is not null
+            """)
+        for row in users.rows {
+            model.routineUsers[ObjectRef(CatalogClass.pgProc, UInt32(row[0]!)!), default: []].insert(row[1]!)
+        }
         // A partition is created after its parent; pg_depend records that as automatic.
         let byName = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0.ref) }, uniquingKeysWith: { a, _ in a })
         for t in model.tables {
@@ -169,13 +183,13 @@ extension CatalogReader {
         func oids(_ list: [String]) -> String { "(" + (list.isEmpty ? "0" : list.joined(separator: ",")) + ")" }
         if !triggerOids.isEmpty {
             for t in try triggers(c, where: "t.oid in \(oids(triggerOids))") {
-                model.dependents.append(DependentObject(kind: "trigger", name: t.name, identity: "\(t.name) on \(t.qualifiedTable)",
+                model.dependents.append(DependentObject(kind: "trigger", name: t.name, identity: "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)",
                                                         table: t.qualifiedTable, createSQL: DDL.trigger(t)))
             }
         }
         if !policyOids.isEmpty {
             for p in try policies(c, where: "p.oid in \(oids(policyOids))") {
-                model.dependents.append(DependentObject(kind: "policy", name: p.name, identity: "\(p.name) on \(p.qualifiedTable)",
+                model.dependents.append(DependentObject(kind: "policy", name: p.name, identity: "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)",
                                                         table: p.qualifiedTable, createSQL: DDL.policy(p)))
             }
         }
@@ -203,7 +217,7 @@ extension CatalogReader {
                 let sql = row[4] == "t"
                     ? "ALTER DOMAIN \(table) ADD CONSTRAINT \(SQL.quoteIdent(row[2]!)) \(row[3]!);"
                     : "ALTER TABLE ONLY \(table) ADD CONSTRAINT \(SQL.quoteIdent(row[2]!)) \(row[3]!);"
-                model.dependents.append(DependentObject(kind: "constraint", name: row[2]!, identity: "\(row[2]!) on \(table)",
+                model.dependents.append(DependentObject(kind: "constraint", name: row[2]!, identity: "\(SQL.quoteIdent(row[2]!)) on \(table)",
                                                         table: table, createSQL: [sql]))
             }
         }

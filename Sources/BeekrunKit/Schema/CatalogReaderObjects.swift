@@ -10,7 +10,8 @@ extension CatalogReader {
               nullif(a.aggserialfn::text, '-'), nullif(a.aggdeserialfn::text, '-'),
               (select 'OPERATOR(' || quote_ident(opn.nspname) || '.' || o.oprname || ')' from pg_operator o
                  join pg_namespace opn on opn.oid = o.oprnamespace where o.oid = a.aggsortop),
-              a.aggkind, a.aggmtransfn::text, p.proparallel, a.aggfinalextra, a.aggfinalmodify, a.aggtransspace::text
+              a.aggkind, a.aggmtransfn::text, p.proparallel, a.aggfinalextra, a.aggfinalmodify, a.aggtransspace::text,
+              p.oid::regprocedure::text
             from pg_proc p join pg_namespace n on n.oid = p.pronamespace
             left join pg_aggregate a on a.aggfnoid = p.oid
             where n.nspname = any($1) and \(notExtensionMember("pg_proc", "p"))
@@ -46,7 +47,7 @@ extension CatalogReader {
             }
             model.routines.append(RoutineInfo(
                 ref: ObjectRef(CatalogClass.pgProc, UInt32(oid)!), schema: schema, name: name, kind: kind,
-                identityArguments: row[4]!, definition: definition, owner: row[6]!, acl: ACLItem.list(row[7]),
+                identityArguments: row[4]!, regprocedure: row[23]!, definition: definition, owner: row[6]!, acl: ACLItem.list(row[7]),
                 comment: c.comment(CatalogClass.pgProc, oid)))
         }
     }

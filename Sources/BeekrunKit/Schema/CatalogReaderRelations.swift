@@ -127,7 +127,8 @@ extension CatalogReader {
               array_to_string(k.reloptions, E'\\n'), k.relreplident, k.relrowsecurity, k.relforcerowsecurity,
               (select count(*) from pg_inherits i where i.inhrelid = k.oid and not k.relispartition)::text,
               (select ic.relname from pg_index x join pg_class ic on ic.oid = x.indexrelid
-                 where x.indrelid = k.oid and x.indisreplident)
+                 where x.indrelid = k.oid and x.indisreplident),
+              k.reloftype <> 0
             from pg_class k join pg_namespace n on n.oid = k.relnamespace
             left join pg_inherits pi on pi.inhrelid = k.oid and k.relispartition
             left join pg_class pk on pk.oid = pi.inhparent left join pg_namespace pn on pn.oid = pk.relnamespace
@@ -138,6 +139,7 @@ extension CatalogReader {
             let qualified = SQL.qualified(row[1]!, row[2]!)
             if row[3] == "f" { model.unsupported.append("foreign table \(qualified)"); continue }
             if row[16] != "0" { model.unsupported.append("table inheritance (INHERITS) of \(qualified)"); continue }
+            if row[18] == "t" { model.unsupported.append("typed table (OF type) \(qualified)"); continue }
             if row[4] == "t" { continue }
             let partitionOf = row[8] == "t" ? (schema: row[10]!, name: row[11]!, bound: row[9]!) : nil
             model.tables.append(TableInfo(

@@ -35,13 +35,13 @@ public struct ClonePlan: Sendable {
     /// The plan as text, one line per object (`- drop table public.t (12 rows)`, `+ create …`).
     public var summary: String {
         var lines: [String] = []
-        let rows = Dictionary(droppedTables.map { ($0.name, $0.rows) }, uniquingKeysWith: { a, _ in a })
+        let rows = Dictionary(droppedTables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var seen = Set<String>()
         for s in statements where s.action == .drop || s.action == .create {
             let key = "\(s.action) \(s.kind) \(s.name)"
             guard seen.insert(key).inserted else { continue }
             var line = (s.action == .drop ? "- " : "+ ") + key
-            if s.action == .drop, let n = rows[s.name] { line += " (\(n) row\(n == 1 ? "" : "s"))" }
+            if s.action == .drop, let t = rows[s.name] { line += " (\(t.estimated ? "about " : "")\(t.rows) row\(t.rows == 1 ? "" : "s"))" }
             lines.append(line)
         }
         for d in droppedDependents { lines.append("- \(d.kind) \(d.identity) (outside the schemas, dropped along)") }
@@ -52,6 +52,18 @@ public struct ClonePlan: Sendable {
     }
 }
 
+/// `clone_schema`: makes a target's schemas structurally identical to a source's.
+///
+/// ```swift
+/// let plan = try SchemaCloner.plan(from: prod, to: dev, schemas: ["public"])  // reads only
+/// print(plan.summary)                                   // a dry run stops here
+/// try plan.apply(on: dev, phase: .preData)              // empties dev's schemas, creates tables …
+/// // … load rows …
+/// try plan.apply(on: dev, phase: .postData)             // keys, indexes, triggers, policies, grants
+/// ```
+/// `apply` opens no transaction; wrap it in one. The target's schemas are emptied, not dropped,
+/// so the schema objects keep their identity; their owner, comment, privileges and default
+/// privileges are then set to the source's.
 public enum SchemaCloner {
     /// Works out how to make `dst`'s `schemas` structurally identical to `src`'s. Reads both
     /// sides (nothing is changed) and refuses, naming them, things the clone could not
@@ -79,9 +91,11 @@ public enum SchemaCloner {
         let (keep, updates, extensionProblems) = try Preflight.extensions(source, on: dst)
         problems += extensionProblems
         problems += try Preflight.missingPublications(source, on: dst).map { "publication \(SQL.quoteIdent($0)) does not exist on the target" }
-        problems += try Preflight.missingTables(source.dependents.map(\.table), on: dst)
-            .map { table in "table \(table) (which \(source.dependents.first { $0.table == table }!.identity) is on) does not exist on the target" }
-        problems += try Preflight.missingReferences(source, on: dst).map { "\($0.type) \($0.identity), which the source uses, does not exist on the target" }
+        problems += Preflight.missingTables(source.dependents.map(\.table), dependents: source.dependents, on: dst)
+        problems += Preflight.missingReferences(source, on: dst)
+        problems += try Preflight.rolesNotMemberOf(source, target, currentUser: currentUser, on: dst).map {
+            "\(SQL.quoteIdent(currentUser)) is not a member of role \(SQL.quoteIdent($0)), which owns objects or default privileges in the source"
+        }
         if !problems.isEmpty {
             throw BeekError.refused("clone_schema cannot reproduce the source on the target; nothing was changed:\n  - "
                                     + problems.joined(separator: "\n  - "))

@@ -39,7 +39,7 @@ struct DDLGenerator {
             }
             for k in model.constraints where k.type == "c" && k.validated && !k.onDomain && k.schema == t.schema && k.table == t.name
                 && parts.contains("check \(k.name)") {
-                addPre(.create, "constraint", "\(k.name) on \(t.qualified)",
+                addPre(.create, "constraint", "\(SQL.quoteIdent(k.name)) on \(t.qualified)",
                        "ALTER TABLE \(only)\(t.qualified) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
             }
         }
@@ -190,7 +190,7 @@ struct DDLGenerator {
         if case .composite(let attributes) = t.kind { columnComments(t.qualified, attributes, kind: "type") }
         for k in model.constraints where k.onDomain && k.schema == t.schema && k.table == t.name {
             if let c = DDL.comment("CONSTRAINT \(SQL.quoteIdent(k.name)) ON DOMAIN \(t.qualified)", k.comment) {
-                addPre(.comment, "constraint", "\(k.name) on \(t.qualified)", c)
+                addPre(.comment, "constraint", "\(SQL.quoteIdent(k.name)) on \(t.qualified)", c)
             }
         }
     }
@@ -243,7 +243,7 @@ struct DDLGenerator {
         // post-data, as in pg_dump.
         for k in model.constraints where !k.onDomain && k.type == "c" && k.validated && k.schema == t.schema && k.table == t.name
             && !parts.contains("check \(k.name)") {
-            addPre(.create, "constraint", "\(k.name) on \(t.qualified)",
+            addPre(.create, "constraint", "\(SQL.quoteIdent(k.name)) on \(t.qualified)",
                    "ALTER TABLE \(t.partitionKey == nil ? "ONLY " : "")\(t.qualified) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
         }
         // ATTACH PARTITION wants the parent's checks on the partition already.
@@ -300,7 +300,7 @@ struct DDLGenerator {
         // Keys: parents before partitions, then each partition's key index is attached to its parent's.
         let keys = model.constraints.filter { !$0.onDomain && ["p", "u", "x"].contains($0.type) }
         for k in keys.filter({ $0.parentIndex == nil }) + keys.filter({ $0.parentIndex != nil }) {
-            addPost(.create, "constraint", "\(k.name) on \(k.qualifiedTable)",
+            addPost(.create, "constraint", "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)",
                     "ALTER TABLE ONLY \(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
         }
         for k in keys {
@@ -323,7 +323,7 @@ struct DDLGenerator {
             if let c = DDL.comment("INDEX \(ix.qualified)", ix.comment) { addPost(.comment, "index", ix.qualified, c) }
         }
         for k in model.constraints where !k.validated && k.type == "c" {
-            addPost(.create, "constraint", "\(k.name) on \(k.qualifiedTable)", k.onDomain
+            addPost(.create, "constraint", "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)", k.onDomain
                     ? "ALTER DOMAIN \(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);"
                     : "ALTER TABLE \(isPartitioned(k) ? "" : "ONLY ")\(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
         }
@@ -337,32 +337,32 @@ struct DDLGenerator {
             addPost(.alter, "table", t.qualified, "ALTER TABLE ONLY \(t.qualified) REPLICA IDENTITY \(what);")
         }
         for k in model.constraints where k.type == "f" {
-            addPost(.create, "constraint", "\(k.name) on \(k.qualifiedTable)",
+            addPost(.create, "constraint", "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)",
                     "ALTER TABLE \(isPartitioned(k) ? "" : "ONLY ")\(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
         }
         for k in model.constraints where !k.onDomain {
             if let c = DDL.comment("CONSTRAINT \(SQL.quoteIdent(k.name)) ON \(k.qualifiedTable)", k.comment) {
-                addPost(.comment, "constraint", "\(k.name) on \(k.qualifiedTable)", c)
+                addPost(.comment, "constraint", "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)", c)
             }
         }
         for t in model.triggers {
-            for s in DDL.trigger(t) { addPost(.create, "trigger", "\(t.name) on \(t.qualifiedTable)", s) }
+            for s in DDL.trigger(t) { addPost(.create, "trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", s) }
         }
         for r in model.rules {
             let table = SQL.qualified(r.schema, r.table)
             var s = r.definition.trimmingCharacters(in: .whitespacesAndNewlines)
             if !s.hasSuffix(";") { s += ";" }
-            addPost(.create, "rule", "\(r.name) on \(table)", s)
+            addPost(.create, "rule", "\(SQL.quoteIdent(r.name)) on \(table)", s)
             let state = ["D": "DISABLE RULE", "R": "ENABLE REPLICA RULE", "A": "ENABLE ALWAYS RULE"][r.enabled]
-            if let state { addPost(.alter, "rule", "\(r.name) on \(table)", "ALTER TABLE \(table) \(state) \(SQL.quoteIdent(r.name));") }
-            if let c = DDL.comment("RULE \(SQL.quoteIdent(r.name)) ON \(table)", r.comment) { addPost(.comment, "rule", "\(r.name) on \(table)", c) }
+            if let state { addPost(.alter, "rule", "\(SQL.quoteIdent(r.name)) on \(table)", "ALTER TABLE \(table) \(state) \(SQL.quoteIdent(r.name));") }
+            if let c = DDL.comment("RULE \(SQL.quoteIdent(r.name)) ON \(table)", r.comment) { addPost(.comment, "rule", "\(SQL.quoteIdent(r.name)) on \(table)", c) }
         }
         for t in model.tables {
             if t.rlsEnabled { addPost(.alter, "table", t.qualified, "ALTER TABLE \(t.qualified) ENABLE ROW LEVEL SECURITY;") }
             if t.rlsForced { addPost(.alter, "table", t.qualified, "ALTER TABLE \(t.qualified) FORCE ROW LEVEL SECURITY;") }
         }
         for p in model.policies {
-            for s in DDL.policy(p) { addPost(.create, "policy", "\(p.name) on \(p.qualifiedTable)", s) }
+            for s in DDL.policy(p) { addPost(.create, "policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", s) }
         }
         // Materialized views are filled once the rows are in, in dependency order.
         for case .view(let v) in orderedNodes() where v.materialized && v.populated {

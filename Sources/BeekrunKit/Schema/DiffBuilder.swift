@@ -11,9 +11,10 @@ struct DiffBuilder {
     var dropForeignKeys: [Statement] = []
     var dropConstraints: [Statement] = []  // other constraints, indexes
     var dropViews: [Statement] = []        // dependents first
-    var dropRoutines: [Statement] = []
+    var dropRoutines: [Statement] = []     // routines re-created: before their new version
+    var dropRoutinesLate: [Statement] = [] // routines gone: after the table changes that stop using them
     var dropTables: [Statement] = []
-    var dropTypes: [Statement] = []        // sequences, types, extensions
+    var dropTypes: [Statement] = []        // sequences, types, extensions: after the table changes
     var preAlters: [Statement] = []        // schemas, extensions, types in place
     var tableAlters: [Statement] = []      // tables, columns, sequences in place
     var sequenceOwners: [Statement] = []   // after the columns they name exist
@@ -67,7 +68,9 @@ struct DiffBuilder {
             return item
         }
         let to = effective(aclA, aclKind, ownerA, a)
-        if Set(from) != Set(to) {
+        // Both at the built-in default: equal, even across server versions whose defaults differ.
+        let bothDefault = aclA == nil && aclB == nil
+        if !bothDefault && Set(from) != Set(to) {
             let statements = ACLPlanner.statements(from: from, to: to, object: grantTarget ?? target)
             note("privileges", name, .alter, statements.map { $0.replacingOccurrences(of: ";", with: "") }.joined(separator: "; "))
             grants += statements.map { Statement(sql: $0) }
@@ -117,13 +120,14 @@ struct DiffBuilder {
     }
 
     /// Joins the buckets: drops (outermost first), in-place changes of types, then new objects
-    /// and in-place table changes, views, post-data, privileges and comments.
+    /// and in-place table changes, the remaining drops, views, post-data, privileges and comments.
     func migration() -> String {
         var out: [String] = []
         func add(_ list: [Statement]) {
             for s in list { out.append((s.hazard.map { "-- HAZARD: \($0)\n" } ?? "") + s.sql) }
         }
-        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropConstraints); add(dropViews); add(dropRoutines); add(dropTables); add(dropTypes)
+        // A dropped table may reference a key that goes too: tables before keys.
+        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropViews); add(dropRoutines); add(dropTables); add(dropConstraints)
         add(preAlters)
         let owner = usualOwner
         let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
@@ -167,10 +171,15 @@ struct DiffBuilder {
         add(tableAlters)
         add(sequenceOwners)
         add(replacedRoutines)
+        // What is gone for good goes once nothing uses it any more (a column dropped above, a
+        // default changed above).
+        add(dropRoutinesLate); add(dropTypes)
         add(g2.pre.map { Statement(sql: $0.sql) })
+        // Keys of existing tables first: a new table's foreign key may reference one.
+        add(postKeys)
         add(g1.post.map { Statement(sql: $0.sql) })
         add(g2.post.map { Statement(sql: $0.sql) })
-        add(postKeys); add(postForeignKeys); add(postOther); add(grants)
+        add(postForeignKeys); add(postOther); add(grants)
         out += manual.map { "-- MANUAL: \($0)" }
         return out.isEmpty ? "" : out.joined(separator: "\n") + "\n"
     }

@@ -15,10 +15,10 @@ public struct NukePlan: Sendable {
     }
 
     public var summary: String {
-        let rows = Dictionary(droppedTables.map { ($0.name, $0.rows) }, uniquingKeysWith: { a, _ in a })
+        let rows = Dictionary(droppedTables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var lines = statements.map { s -> String in
             var line = (s.action == .drop ? "- " : "+ ") + s.description
-            if s.action == .drop, let n = rows[s.name] { line += " (\(n) row\(n == 1 ? "" : "s"))" }
+            if s.action == .drop, let t = rows[s.name] { line += " (\(t.estimated ? "about " : "")\(t.rows) row\(t.rows == 1 ? "" : "s"))" }
             return line
         }
         lines += savedDependents.map { "- \($0.kind) \($0.identity) (outside the schemas, dropped along; saved)" }

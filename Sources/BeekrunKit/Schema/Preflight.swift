@@ -24,6 +24,30 @@ enum Preflight {
         return list.filter { !existing.contains($0) }
     }
 
+    /// Roles the clone would give objects to, or change default privileges of, that the role
+    /// running it is not a member of (a hosted project's postgres is not a member of
+    /// supabase_admin): ALTER … OWNER TO and ALTER DEFAULT PRIVILEGES FOR ROLE need membership.
+    static func rolesNotMemberOf(_ source: SchemaModel, _ target: SchemaModel, currentUser: String,
+                                 on dst: PGConnection) throws -> [String] {
+        var needed = Set<String>()
+        func owners<T>(_ list: [T], _ owner: (T) -> String) { list.map(owner).forEach { needed.insert($0) } }
+        owners(source.types, \.owner); owners(source.tables, \.owner); owners(source.views, \.owner)
+        owners(source.routines, \.owner); owners(source.sequences.filter { $0.ownedBy == nil }, \.owner)
+        owners(source.schemas.filter { s in target.schemas.first { $0.name == s.name }?.owner != s.owner }, \.owner)
+        func key(_ d: DefaultPrivilege) -> String { "\(d.role) \(d.schema) \(d.objectType)" }
+        let targetDefaults = Dictionary(target.defaultPrivileges.map { (key($0), $0.acl) }, uniquingKeysWith: { a, _ in a })
+        let sourceDefaults = Dictionary(source.defaultPrivileges.map { (key($0), $0.acl) }, uniquingKeysWith: { a, _ in a })
+        for d in source.defaultPrivileges + target.defaultPrivileges where targetDefaults[key(d)] != sourceDefaults[key(d)] {
+            needed.insert(d.role)
+        }
+        needed.remove(currentUser)
+        guard !needed.isEmpty else { return [] }
+        // Roles that do not exist are reported by missingRoles.
+        return try dst.query(
+            "select r.rolname from pg_roles r where r.rolname = any($1) and not pg_has_role(current_user, r.oid, 'MEMBER') order by 1",
+            [SQL.textArray(needed.sorted())]).rows.map { $0[0]! }
+    }
+
     /// Which of the source's extensions the target already has (kept, not dropped), which need
     /// `ALTER EXTENSION … UPDATE`, and what cannot be installed.
     static func extensions(_ model: SchemaModel, on dst: PGConnection) throws
@@ -63,25 +87,43 @@ enum Preflight {
         return names.filter { !existing.contains($0) }
     }
 
-    /// Qualified, quoted table names that `dst` does not have.
-    static func missingTables(_ tables: [String], on dst: PGConnection) throws -> [String] {
-        var missing: [String] = []
-        for t in Set(tables).sorted() where try dst.scalar("select to_regclass($1)::text", [t]) == nil {
-            missing.append(t)
+    /// Whether `lookup` (`select to_regclass($1)`…) finds `name` on `dst`; nil with the reason
+    /// when the role may not even look (no USAGE on the schema).
+    static func exists(_ lookup: String, _ name: String, on dst: PGConnection) -> (Bool, String?) {
+        do {
+            return (try dst.scalar(lookup, [name]) != nil, nil)
+        } catch {
+            return (false, (error as? BeekError).flatMap { e -> String? in
+                if case .postgres(let p) = e { return p.message }
+                return nil
+            } ?? error.userMessage)
         }
-        return missing
     }
 
-    /// The source's references outside the cloned schemas that `dst` cannot resolve.
-    static func missingReferences(_ model: SchemaModel, on dst: PGConnection) throws -> [ExternalReference] {
-        try model.externalReferences.filter { ref in
+    /// Problems with the tables (qualified, quoted) that the source's dependent objects are on.
+    static func missingTables(_ tables: [String], dependents: [DependentObject], on dst: PGConnection) -> [String] {
+        Set(tables).sorted().compactMap { t in
+            let (found, reason) = exists("select to_regclass($1)::text", t, on: dst)
+            if found { return nil }
+            let what = dependents.first { $0.table == t }.map { "\($0.kind) \($0.identity)" } ?? t
+            return reason.map { "cannot check table \(t) (which \(what) is on) on the target: \($0)" }
+                ?? "table \(t) (which \(what) is on) does not exist on the target"
+        }
+    }
+
+    /// Problems with the source's references outside the cloned schemas on `dst`.
+    static func missingReferences(_ model: SchemaModel, on dst: PGConnection) -> [String] {
+        model.externalReferences.compactMap { ref in
             let lookup: String
             switch ref.type {
             case "function", "procedure", "aggregate": lookup = "select to_regprocedure($1)::text"
             case "type", "domain", "composite type", "enum", "range": lookup = "select to_regtype($1)::text"
             default: lookup = "select to_regclass($1)::text"
             }
-            return try dst.scalar(lookup, [ref.identity]) == nil
+            let (found, reason) = exists(lookup, ref.identity, on: dst)
+            if found { return nil }
+            return reason.map { "cannot check \(ref.type) \(ref.identity), which the source uses, on the target: \($0)" }
+                ?? "\(ref.type) \(ref.identity), which the source uses, does not exist on the target"
         }
     }
 }

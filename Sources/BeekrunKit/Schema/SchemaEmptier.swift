@@ -89,17 +89,26 @@ enum SchemaEmptier {
     }
 
     /// Exact row counts of the ordinary tables (partitions included) that would be dropped, in
-    /// one round trip.
+    /// one round trip. A table the role may not read gets the planner's estimate instead.
     static func countRows(_ db: PGConnection, schemas: [String]) throws -> [DroppedTable] {
         let tables = try db.query("""
-            select quote_ident(n.nspname) || '.' || quote_ident(k.relname)
+            select quote_ident(n.nspname) || '.' || quote_ident(k.relname), has_table_privilege(k.oid, 'SELECT'),
+              greatest(k.reltuples, 0)::bigint::text
             from pg_class k join pg_namespace n on n.oid = k.relnamespace
             where n.nspname = any($1) and k.relkind = 'r' and \(CatalogReader.notExtensionMember("pg_class", "k"))
             order by 1
-            """, [SQL.textArray(schemas)]).rows.map { $0[0]! }
-        guard !tables.isEmpty else { return [] }
-        let counts = try db.query("select " + tables.map { "(select count(*) from \($0))::text" }.joined(separator: ", "))
-        return tables.enumerated().map { DroppedTable(name: $0.element, rows: Int(counts.value(0, $0.offset) ?? "0") ?? 0) }
+            """, [SQL.textArray(schemas)]).rows
+        let readable = tables.filter { $0[1] == "t" }.map { $0[0]! }
+        var exact: [String: Int] = [:]
+        if !readable.isEmpty {
+            let counts = try db.query("select " + readable.map { "(select count(*) from \($0))::text" }.joined(separator: ", "))
+            for (i, name) in readable.enumerated() { exact[name] = Int(counts.value(0, i) ?? "0") ?? 0 }
+        }
+        return tables.map { row in
+            let name = row[0]!
+            if let n = exact[name] { return DroppedTable(name: name, rows: n) }
+            return DroppedTable(name: name, rows: Int(row[2] ?? "0") ?? 0, estimated: true)
+        }
     }
 }
 
@@ -107,5 +116,7 @@ enum SchemaEmptier {
 public struct DroppedTable: Sendable, Equatable {
     public var name: String
     public var rows: Int
-    public init(name: String, rows: Int) { self.name = name; self.rows = rows }
+    /// True when `rows` is the planner's estimate (the role may not read the table).
+    public var estimated: Bool
+    public init(name: String, rows: Int, estimated: Bool = false) { self.name = name; self.rows = rows; self.estimated = estimated }
 }

@@ -67,6 +67,9 @@ public struct SchemaModel: Sendable {
     /// `pg_depend` edges among the objects created before data (types, sequences, tables,
     /// routines, views): key depends on each value.
     public var dependencies: [ObjectRef: Set<ObjectRef>] = [:]
+    /// Triggers and policies that call each routine, as `DiffBuilder.userKey` writes them:
+    /// re-creating the routine means re-creating them.
+    public var routineUsers: [ObjectRef: Set<String>] = [:]
     /// The part of the `dependencies` of a table that comes from a column default or a check
     /// constraint: those can be added after the table, which breaks a cycle (a default calling
     /// a function that reads the table).
@@ -217,15 +220,20 @@ public struct RoutineInfo: Sendable, Equatable {
     public var name: String
     /// "f" function, "p" procedure, "a" aggregate, "w" window function.
     public var kind: String
-    /// `pg_get_function_identity_arguments`, what names an overload.
+    /// `pg_get_function_identity_arguments`: the arguments with their names.
     public var identityArguments: String
+    /// `regprocedure` text (qualified name and argument types, no parameter names): what tells
+    /// overloads apart, and what a parameter rename does not change.
+    public var regprocedure: String
     /// The complete `CREATE …` statement.
     public var definition: String
     public var owner: String
     public var acl: [ACLItem]?
     public var comment: String?
-    /// `s.f(args)`, the form GRANT/COMMENT/DROP take.
-    public var signature: String { SQL.qualified(schema, name) + "(" + identityArguments + ")" }
+    /// `s.f(types)`, the form GRANT/COMMENT/DROP take and the key a diff matches routines by.
+    public var signature: String {
+        kind == "a" && identityArguments.isEmpty ? SQL.qualified(schema, name) + "(*)" : regprocedure
+    }
     public var keyword: String { kind == "p" ? "PROCEDURE" : kind == "a" ? "AGGREGATE" : "FUNCTION" }
 }
 

@@ -1,4 +1,5 @@
-/// The per-kind comparisons of `DiffBuilder`.
+/// Schemas, extensions, types, sequences, routines and views, and which views and routines
+/// must be re-created.
 extension DiffBuilder {
     mutating func compareSchemas() {
         let x = Self.keyed(a.schemas, \.name), y = Self.keyed(b.schemas, \.name)
@@ -231,7 +232,7 @@ extension DiffBuilder {
         for n in onlyA { note(x[n]!.keyword.lowercased(), n, .add); created.routines.append(x[n]!) }
         for n in onlyB {
             note(y[n]!.keyword.lowercased(), n, .drop)
-            dropRoutines.append(Statement(sql: "DROP \(y[n]!.keyword) \(n);"))
+            dropRoutinesLate.append(Statement(sql: "DROP \(y[n]!.keyword) \(n);"))
         }
         for n in both {
             let r = x[n]!, s = y[n]!

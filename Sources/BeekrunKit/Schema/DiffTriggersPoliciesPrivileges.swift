@@ -1,0 +1,159 @@
+/// Triggers, rules and policies of kept tables, publications, objects outside the schemas,
+/// default privileges and privileges on extension members.
+extension DiffBuilder {
+    /// How `SchemaModel.routineUsers` names a trigger or policy.
+    static func userKey(_ kind: String, _ schema: String, _ table: String, _ name: String) -> String {
+        [kind, schema, table, name].joined(separator: "\u{1}")
+    }
+
+    mutating func compareTriggersRulesPolicies() {
+        // Triggers and policies calling a routine of b that is dropped (or dropped and re-created)
+        // go before it and come back after the new one, even when their text is the same.
+        let recreatedRoutines = Set(created.routines.map(\.signature)), routinesA = Set(a.routines.map(\.signature))
+        var users = Set<String>()
+        for r in b.routines where recreatedRoutines.contains(r.signature) || !routinesA.contains(r.signature) {
+            users.formUnion(b.routineUsers[r.ref] ?? [])
+        }
+        func follows(_ t: TriggerInfo) -> Bool { users.contains(Self.userKey("trigger", t.schema, t.table, t.name)) }
+        func follows(_ p: PolicyInfo) -> Bool { users.contains(Self.userKey("policy", p.schema, p.table, p.name)) }
+
+        let relationsA = Set(a.tables.map(\.qualified) + a.views.map(\.qualified))
+        let relationsB = Set(b.tables.map(\.qualified) + b.views.map(\.qualified))
+        let fresh = Set(created.views.map(\.qualified) + created.tables.map(\.qualified))
+        func kept(_ table: String) -> Bool { relationsA.contains(table) && relationsB.contains(table) && !fresh.contains(table) }
+
+        let ta = Self.keyed(a.triggers.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
+        let tb = Self.keyed(b.triggers.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
+        let (tOnlyA, tOnlyB, tBoth) = Self.split(ta, tb)
+        let tChanged = tBoth.filter { ta[$0]! != tb[$0]! || follows(tb[$0]!) }
+        for k in tOnlyB + tChanged {
+            let t = tb[k]!
+            if ta[k] == nil { note("trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", .drop) }
+            dropTableParts.append(Statement(sql: "DROP TRIGGER \(SQL.quoteIdent(t.name)) ON \(t.qualifiedTable);"))
+        }
+        for k in tOnlyA + tChanged {
+            let t = ta[k]!
+            note("trigger", "\(SQL.quoteIdent(t.name)) on \(t.qualifiedTable)", tb[k] == nil ? .add : .alter,
+                 tb[k] == nil ? "" : ta[k]! == tb[k]! ? "re-created with its function" : "definition, state or comment changed")
+            postOther += DDL.trigger(t).map { Statement(sql: $0) }
+        }
+
+        let ra = Self.keyed(a.rules.filter { kept(SQL.qualified($0.schema, $0.table)) }) { "\($0.schema).\($0.table) \($0.name)" }
+        let rb = Self.keyed(b.rules.filter { kept(SQL.qualified($0.schema, $0.table)) }) { "\($0.schema).\($0.table) \($0.name)" }
+        let (rOnlyA, rOnlyB, rBoth) = Self.split(ra, rb)
+        for k in rOnlyB + rBoth.filter({ ra[$0]! != rb[$0]! }) {
+            let r = rb[k]!, table = SQL.qualified(r.schema, r.table)
+            if ra[k] == nil { note("rule", "\(SQL.quoteIdent(r.name)) on \(table)", .drop) }
+            dropTableParts.append(Statement(sql: "DROP RULE \(SQL.quoteIdent(r.name)) ON \(table);"))
+        }
+        for k in rOnlyA + rBoth.filter({ ra[$0]! != rb[$0]! }) {
+            let r = ra[k]!, table = SQL.qualified(r.schema, r.table)
+            note("rule", "\(SQL.quoteIdent(r.name)) on \(table)", rb[k] == nil ? .add : .alter)
+            var sql = r.definition.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !sql.hasSuffix(";") { sql += ";" }
+            postOther.append(Statement(sql: sql))
+            if let state = ["D": "DISABLE RULE", "R": "ENABLE REPLICA RULE", "A": "ENABLE ALWAYS RULE"][r.enabled] {
+                postOther.append(Statement(sql: "ALTER TABLE \(table) \(state) \(SQL.quoteIdent(r.name));"))
+            }
+            if let c = r.comment { postOther.append(Statement(sql: "COMMENT ON RULE \(SQL.quoteIdent(r.name)) ON \(table) IS \(SQL.quoteLiteral(c));")) }
+        }
+
+        let pa = Self.keyed(a.policies.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
+        let pb = Self.keyed(b.policies.filter { kept($0.qualifiedTable) }) { "\($0.qualifiedTable) \($0.name)" }
+        let (pOnlyA, pOnlyB, pBoth) = Self.split(pa, pb)
+        let pChanged = pBoth.filter { pa[$0]! != pb[$0]! || follows(pb[$0]!) }
+        for k in pOnlyB + pChanged {
+            let p = pb[k]!
+            if pa[k] == nil { note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", .drop) }
+            dropTableParts.append(Statement(sql: "DROP POLICY \(SQL.quoteIdent(p.name)) ON \(p.qualifiedTable);"))
+        }
+        for k in pOnlyA + pChanged {
+            let p = pa[k]!
+            note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", pb[k] == nil ? .add : .alter,
+                 pb[k] == nil ? "" : pa[k]! == pb[k]! ? "re-created with its function" : "roles, expressions or comment changed")
+            postOther += DDL.policy(p).map { Statement(sql: $0) }
+        }
+    }
+
+    mutating func comparePublications() {
+        func key(_ p: PublicationTable) -> String { "\(p.publication) \(SQL.qualified(p.schema, p.table))" }
+        let x = Self.keyed(a.publicationTables, key), y = Self.keyed(b.publicationTables, key)
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        for k in onlyB + both.filter({ x[$0]! != y[$0]! }) {
+            let p = y[k]!
+            if x[k] == nil { note("publication table", k, .drop) }
+            dropOutside.append(Statement(sql: "ALTER PUBLICATION \(SQL.quoteIdent(p.publication)) DROP TABLE ONLY \(SQL.qualified(p.schema, p.table));"))
+        }
+        for k in onlyA + both.filter({ x[$0]! != y[$0]! }) {
+            let p = x[k]!
+            note("publication table", k, y[k] == nil ? .add : .alter, y[k] == nil ? "" : "columns or row filter changed")
+            var sql = "ALTER PUBLICATION \(SQL.quoteIdent(p.publication)) ADD TABLE ONLY \(SQL.qualified(p.schema, p.table))"
+            if let cols = p.columns { sql += " (" + cols.map(SQL.quoteIdent).joined(separator: ", ") + ")" }
+            if let f = p.rowFilter { sql += " WHERE (\(f))" }
+            postOther.append(Statement(sql: sql + ";"))
+        }
+        func skey(_ p: PublicationSchema) -> String { "\(p.publication) \(SQL.quoteIdent(p.schema))" }
+        let sx = Self.keyed(a.publicationSchemas, skey), sy = Self.keyed(b.publicationSchemas, skey)
+        let (sOnlyA, sOnlyB, _) = Self.split(sx, sy)
+        for k in sOnlyB {
+            note("publication schema", k, .drop)
+            dropOutside.append(Statement(sql: "ALTER PUBLICATION \(SQL.quoteIdent(sy[k]!.publication)) DROP TABLES IN SCHEMA \(SQL.quoteIdent(sy[k]!.schema));"))
+        }
+        for k in sOnlyA {
+            note("publication schema", k, .add)
+            postOther.append(Statement(sql: "ALTER PUBLICATION \(SQL.quoteIdent(sx[k]!.publication)) ADD TABLES IN SCHEMA \(SQL.quoteIdent(sx[k]!.schema));"))
+        }
+    }
+
+    /// Objects in other schemas hanging off these (triggers on auth.users …).
+    mutating func compareDependents() {
+        let x = Self.keyed(a.dependents) { "\($0.kind) \($0.identity)" }, y = Self.keyed(b.dependents) { "\($0.kind) \($0.identity)" }
+        let (onlyA, onlyB, both) = Self.split(x, y)
+        for k in onlyB + both.filter({ x[$0]!.createSQL != y[$0]!.createSQL }) {
+            let d = y[k]!
+            if x[k] == nil { note(d.kind, d.identity, .drop) }
+            let name = SQL.quoteIdent(d.name)
+            switch d.kind {
+            case "trigger": dropOutside.append(Statement(sql: "DROP TRIGGER \(name) ON \(d.table);"))
+            case "policy": dropOutside.append(Statement(sql: "DROP POLICY \(name) ON \(d.table);"))
+            case "default value": dropOutside.append(Statement(sql: "ALTER TABLE \(d.table) ALTER COLUMN \(name) DROP DEFAULT;"))
+            default:
+                let domain = d.createSQL.first?.hasPrefix("ALTER DOMAIN") == true
+                dropOutside.append(Statement(sql: "ALTER \(domain ? "DOMAIN" : "TABLE") \(d.table) DROP CONSTRAINT \(name);"))
+            }
+        }
+        for k in onlyA + both.filter({ x[$0]!.createSQL != y[$0]!.createSQL }) {
+            let d = x[k]!
+            note(d.kind, d.identity, y[k] == nil ? .add : .alter, y[k] == nil ? "" : "definition changed")
+            postOther += d.createSQL.map { Statement(sql: $0) }
+        }
+    }
+
+    mutating func compareDefaultPrivileges() {
+        func key(_ d: DefaultPrivilege) -> String { "\(SQL.quoteIdent(d.schema)) for \(SQL.quoteIdent(d.role)) on \(DefaultPrivileges.objectWords[d.objectType] ?? d.objectType)" }
+        let x = Self.keyed(a.defaultPrivileges, key), y = Self.keyed(b.defaultPrivileges, key)
+        for k in Set(x.keys).union(y.keys).sorted() {
+            let d = x[k] ?? y[k]!
+            let from = y[k]?.acl ?? [], to = x[k]?.acl ?? []
+            guard Set(from) != Set(to) else { continue }
+            note("default privileges", k, x[k] == nil ? .drop : y[k] == nil ? .add : .alter)
+            grants += DefaultPrivileges.statements(d, from: from, to: to).map { Statement(sql: $0) }
+        }
+    }
+
+    /// Privileges on objects of extensions both sides have.
+    mutating func compareExtensionMembers() {
+        let common = Set(a.extensions.map(\.name)).intersection(b.extensions.map(\.name))
+        func key(_ m: ExtensionMemberACL) -> String { m.extensionName + " " + m.object }
+        let x = Self.keyed(a.extensionMemberACLs.filter { common.contains($0.extensionName) }, key)
+        let y = Self.keyed(b.extensionMemberACLs.filter { common.contains($0.extensionName) }, key)
+        for k in Set(x.keys).intersection(y.keys).sorted() {
+            let m = x[k]!, o = y[k]!
+            let to = m.acl ?? m.initialACL ?? ACLPlanner.builtinDefault(kind: m.aclKind, owner: m.owner, serverVersion: a.serverVersion)
+            let from = o.acl ?? o.initialACL ?? ACLPlanner.builtinDefault(kind: o.aclKind, owner: o.owner, serverVersion: b.serverVersion)
+            guard Set(to) != Set(from) else { continue }
+            note("privileges", m.object, .alter, "extension \(m.extensionName) member")
+            grants += ACLPlanner.statements(from: from, to: to, object: m.object).map { Statement(sql: $0) }
+        }
+    }
+}
