@@ -149,7 +149,7 @@ function confirm(message) end
 ---@param message string why
 function abort(message) end
 
----Drops and re-creates the schemas, keeping the grants, default privileges, owner and comment the schema itself had. Refuses a production database outright; never touches a platform schema.
+---Empties the schemas: drops every object in them (and the objects elsewhere that hang off them, such as a trigger on auth.users), keeping each schema itself with exactly the owner, grants, default privileges and comment it had. Refuses a production database outright; never touches a platform schema.
 ---@param db database the database to empty
 ---@param opts? {schemas?: string[]}
 --- * `schemas`: the schemas (default {"public"}); platform schemas are refused

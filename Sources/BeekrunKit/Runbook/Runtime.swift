@@ -94,6 +94,18 @@ public final class Runtime {
         }
     }
 
+    /// Runs reads of `db` in one REPEATABLE READ snapshot, so a schema read with several
+    /// catalog queries cannot see a half-applied change; inside the runbook's own transaction
+    /// the reads simply join it.
+    func snapshot<T>(_ db: DatabaseHandle, _ body: () throws -> T) throws -> T {
+        guard db.transactionDepth == 0 else { return try body() }
+        let connection = try db.connectionOrThrow()
+        guard !connection.inTransaction else { return try body() }
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        defer { _ = try? connection.execute("COMMIT") }
+        return try body()
+    }
+
     /// Postpones `work` on `db` until its transaction commits or another step needs the
     /// connection, reporting it as a step of its own when it runs.
     func deferStep(_ db: DatabaseHandle, title: String, _ work: @escaping () throws -> Void) {

@@ -19,8 +19,9 @@ enum SchemaPrimitives {
 
     static let nuke = Primitive(
         "nuke",
-        summary: "Drops and re-creates the schemas, keeping the grants, default privileges, owner and comment the "
-            + "schema itself had. Refuses a production database outright; never touches a platform schema.",
+        summary: "Empties the schemas: drops every object in them (and the objects elsewhere that hang off them, "
+            + "such as a trigger on auth.users), keeping each schema itself with exactly the owner, grants, default "
+            + "privileges and comment it had. Refuses a production database outright; never touches a platform schema.",
         parameters: [.init("db", "database", "the database to empty")],
         options: [schemasOption],
         returns: "NukeResult"
@@ -64,7 +65,9 @@ enum SchemaPrimitives {
         let options = try call.options(3)
         let schemas = try schemas(options)
         try guardProduction(dst, options, "clone_schema")
-        let plan = try SchemaCloner.plan(from: try src.connectionOrThrow(), to: try dst.connectionOrThrow(), schemas: schemas)
+        let plan = try runtime.snapshot(src) {
+            try SchemaCloner.plan(from: try src.connectionOrThrow(), to: try dst.connectionOrThrow(), schemas: schemas)
+        }
         // In a dry run after a planned nuke, the target is already empty in the plan: do not
         // list its objects twice.
         let alreadyNuked = runtime.dryRun && runtime.wasPlannedNuked(dst, schemas)
@@ -108,7 +111,9 @@ enum SchemaPrimitives {
         let schemas = try schemas(try call.options(3))
         try CatalogReader.checkSchemaNames(schemas, action: "diff")
         let result = try runtime.read("diff \(a.name) ↔ \(b.name)", schemas.joined(separator: ", ")) {
-            try Diff.compare(a: try a.connectionOrThrow(), b: try b.connectionOrThrow(), schemas: schemas)
+            let left = try runtime.snapshot(a) { try CatalogReader.read(try a.connectionOrThrow(), schemas: schemas) }
+            let right = try runtime.snapshot(b) { try CatalogReader.read(try b.connectionOrThrow(), schemas: schemas) }
+            return Diff.compare(a: left, b: right)
         } outcome: { $0.isEmpty ? "identical" : Format.plural($0.changes.count, "difference") }
         let changes = result.changes.map { change -> LuaValue in
             .record([("kind", .string(change.kind)), ("name", .string(change.name)),
