@@ -179,3 +179,21 @@ struct ProductionGuardTests {
         #expect(try db.everything(db.dev) == before)
     }
 }
+
+@Suite("Same database under two names")
+struct SameDatabaseTests {
+    @Test("a dev URL that points at production is production: nuke refuses it")
+    func devIsProd() throws {
+        let db = try SupabaseFixture()
+        let before = try db.everything(db.prod)
+        let cli = try BeekrunCLI()
+        try cli.installShippedRunbooks()
+        // A copy-paste mistake in .env: both URLs name prod (one as a URI, one as keywords).
+        let env = ["PROD_DATABASE_URL": db.cluster.uri(db.prod), "DEV_DATABASE_URL": db.cluster.url(db.prod)]
+        let r = try cli.run(["--yes", "sync.lua"], environment: env)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("dev is the same database as prod, which is production"))
+        #expect(r.stderr.contains("refused: nuke never runs on 'dev'"))
+        #expect(try db.everything(db.prod) == before)
+    }
+}

@@ -14,7 +14,13 @@ public final class DatabaseHandle: LuaHandle {
     /// Depth of `transaction()` calls open on this handle (nested ones use savepoints).
     public internal(set) var transactionDepth = 0
 
-    init(name: String, target: ConnectionString, connection: PGConnection, production: Bool, readonly: Bool) {
+    /// Which database this is on the server, however it was reached (direct host, pooler …):
+    /// the server's start time and the database's oid and name.
+    let fingerprint: String
+
+    init(name: String, target: ConnectionString, connection: PGConnection, production: Bool, readonly: Bool,
+         fingerprint: String) {
+        self.fingerprint = fingerprint
         self.name = name
         self.target = target
         self.connection = connection
@@ -56,6 +62,12 @@ public final class DatabaseHandle: LuaHandle {
 
     /// Forgets postponed work (its transaction rolled back).
     func dropDeferred() { deferred = nil }
+
+    static func fingerprint(of connection: PGConnection) throws -> String {
+        let r = try connection.query(
+            "select pg_postmaster_start_time()::text, oid::text, datname from pg_database where datname = current_database()")
+        return (0..<r.columnCount).map { r.value(0, $0) ?? "" }.joined(separator: "|")
+    }
 
     /// Which database this is, whatever handle reaches it.
     var identity: String { "\(target.host ?? "")|\(target.port ?? "")|\(databaseName)" }

@@ -42,8 +42,15 @@ enum CorePrimitives {
                 production = true
                 runtime.reporter.warning("\(name) is marked as a production database (beekrun mark-production): treated as production")
             }
+            // So is one that this run already opened as production under another name: a
+            // DEV_DATABASE_URL that points at production must not reset it.
+            let fingerprint = try DatabaseHandle.fingerprint(of: connection)
+            if !production, let twin = runtime.openHandles.first(where: { $0.production && $0.fingerprint == fingerprint }) {
+                production = true
+                runtime.reporter.warning("\(name) is the same database as \(twin.name), which is production: treated as production")
+            }
             return DatabaseHandle(name: name, target: target, connection: connection,
-                                  production: production, readonly: readonly)
+                                  production: production, readonly: readonly, fingerprint: fingerprint)
         }
         runtime.openHandles.append(handle)
         return [.handle(handle)]
