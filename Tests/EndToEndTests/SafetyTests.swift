@@ -37,7 +37,7 @@ struct SafetyTests {
         try cli.write("runbooks/slow.lua", """
             local db <close> = connect{url = env('DB'), name = 'dev'}
             exec(db, 'insert into t values (1)')
-            query(db, 'select pg_sleep(4)')
+            query(db, 'select pg_sleep(8)') -- long enough that the second run surely meets the lock
             """)
         nonisolated(unsafe) var first: BeekrunCLI.Result?
         let thread = Thread { first = try? cli.run(["runbooks/slow.lua"], environment: ["DB": cluster.url(db)]) }
