@@ -9,10 +9,7 @@ enum DataFixtures {
 
     /// A fresh temp folder for backups.
     static func backupDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("beekrun-backups-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TestDirectory.make("backups")
     }
 
     /// Two databases with the same schema: a source with data and an empty target.

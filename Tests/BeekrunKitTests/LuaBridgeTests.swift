@@ -1,6 +1,7 @@
 import BeekrunKit
 import Foundation
 import Testing
+import TestSupport
 
 /// Swift values ↔ Lua values, and the rules of the host.
 @Suite("Lua bridge")
@@ -166,7 +167,7 @@ struct InvocationTests {
 
     @Test("--var overrides the environment, secrets in URLs are registered")
     func vars() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("inv-\(UUID())").path
+        let dir = try TestDirectory.make("invocation")
         try FileManager.default.createDirectory(atPath: dir + "/runbooks", withIntermediateDirectories: true)
         try "".write(toFile: dir + "/runbooks/x.lua", atomically: true, encoding: .utf8)
         let options = try Invocation.options(

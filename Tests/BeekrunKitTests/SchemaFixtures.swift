@@ -198,9 +198,7 @@ enum SchemaFixtures {
 
     /// `pg_dump --schema-only` with the `\restrict` line (a random key, pg_dump 15.14+) removed.
     static func dump(_ cluster: PostgresCluster, _ db: String) throws -> String {
-        try cluster.schemaDump(db).split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
-            .joined(separator: "\n")
+        try cluster.schemaDump(db)
     }
 
     /// Compares the dumps of two databases; on a difference, records the first differing lines

@@ -93,7 +93,7 @@ struct FaultTests {
             """)
         let target = try cluster.createDatabase("fz")
         _ = try cluster.psql(target, "create table t(id int primary key, body text, doc jsonb, n numeric); insert into t values (0, 'keep me', null, null)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-\(UUID().uuidString.prefix(8))").path
+        let dir = try TestDirectory.make("fuzz")
         let backup = try BackupWriter.run(try cluster.connect(source), BackupOptions(directory: dir, label: "fz"))
         let files = [backup.path + "/manifest.json", backup.path + "/public.t.json"]
         let originals = try files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }

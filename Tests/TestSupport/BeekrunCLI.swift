@@ -24,8 +24,7 @@ public struct BeekrunCLI: Sendable {
     public let directory: String
 
     public init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("beekrun-e2e-\(UUID().uuidString.prefix(8))").path
+        directory = try TestDirectory.make("e2e")
         try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
     }
 

@@ -85,10 +85,18 @@ public final class PostgresCluster: @unchecked Sendable {
         return out.stdout.trimmingCharacters(in: .newlines)
     }
 
-    /// `pg_dump --schema-only` as an independent oracle.
-    public func schemaDump(_ database: String, extra: [String] = []) throws -> String {
-        let out = try clientTool("pg_dump", ["--schema-only", "--no-owner"] + extra + ["-d", database])
+    /// `pg_dump` as an independent oracle. The random `\restrict` key that pg_dump 15.14+
+    /// prints is left out: it is not part of the database.
+    public func pgDump(_ database: String, _ arguments: [String] = []) throws -> String {
+        let out = try clientTool("pg_dump", arguments + ["-d", database])
         guard out.succeeded else { throw BeekError.failed("pg_dump failed: \(out.stderr)") }
-        return out.stdout
+        return out.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
+            .joined(separator: "\n")
+    }
+
+    /// `pg_dump --schema-only --no-owner` as an independent oracle.
+    public func schemaDump(_ database: String, extra: [String] = []) throws -> String {
+        try pgDump(database, ["--schema-only", "--no-owner"] + extra)
     }
 }

@@ -37,11 +37,7 @@ public struct SupabaseFixture {
 
     /// pg_dump --schema-only of a whole database, owners and privileges included.
     public func schema(_ database: String) throws -> String {
-        let out = try cluster.clientTool("pg_dump", ["--schema-only", "-d", database])
-        guard out.succeeded else { throw BeekError.failed(out.stderr) }
-        // pg_dump 15.14+ prints a random \restrict key; it is not part of the schema.
-        return out.stdout.split(separator: "\n").filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
-            .joined(separator: "\n")
+        try cluster.pgDump(database, ["--schema-only"])
     }
 
     /// md5 of every row of a table, in a stable order: equal means the same rows.
@@ -51,10 +47,7 @@ public struct SupabaseFixture {
 
     /// Everything in the database, schema and data, as pg_dump sees it: for "nothing changed".
     public func everything(_ database: String) throws -> String {
-        let out = try cluster.clientTool("pg_dump", ["-d", database])
-        guard out.succeeded else { throw BeekError.failed(out.stderr) }
-        return out.stdout.split(separator: "\n").filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
-            .joined(separator: "\n")
+        try cluster.pgDump(database)
     }
 }
 
