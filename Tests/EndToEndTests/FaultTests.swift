@@ -23,6 +23,7 @@ struct FaultTests {
         let start = try Subprocess.run("/bin/sh", ["-c",
             "cd '\(cli.directory)' && exec env \(env) '\(BeekrunCLI.binary)' --yes sync.lua >'\(output)' 2>&1 </dev/null & echo $!"])
         let pid = pid_t(start.stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
+        defer { kill(pid, SIGKILL) }
         // Wait until rows are streaming into dev.
         var copying = false
         let deadline = Date().addingTimeInterval(60)

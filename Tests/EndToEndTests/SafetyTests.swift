@@ -80,6 +80,7 @@ struct SafetyTests {
         let start = try Subprocess.run("/bin/sh", ["-c",
             "cd '\(cli.directory)' && exec env DB='\(cluster.url(db))' '\(BeekrunCLI.binary)' runbooks/killme.lua >/dev/null 2>&1 </dev/null & echo $!"])
         let pid = pid_t(start.stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
+        defer { kill(pid, SIGKILL) }
         var sleeping = false
         for _ in 0..<100 where !sleeping {
             usleep(100_000)

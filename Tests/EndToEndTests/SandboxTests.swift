@@ -67,6 +67,7 @@ struct SandboxTests {
         try cli.write("runbooks/forever.lua", "log('looping')\nlocal n = 0\nwhile true do n = n + 1 end\n")
         let output = cli.directory + "/out.txt"
         let pid = try startInBackground(cli, ["runbooks/forever.lua"], output: output)
+        defer { kill(pid, SIGKILL) } // never leave a runaway behind, even when the test fails
         _ = waitFor("looping", in: output)
         kill(pid, SIGINT)
         #expect(waitForExit(pid))
@@ -84,6 +85,7 @@ struct SandboxTests {
             """)
         let output = cli.directory + "/out.txt"
         let pid = try startInBackground(cli, ["--sandbox", "runbooks/forever.lua"], output: output)
+        defer { kill(pid, SIGKILL) } // never leave a runaway behind, even when the test fails
         let text = waitFor("looping", in: output)
         let root = try #require(sandboxRoot(in: text))
         #expect(FileManager.default.fileExists(atPath: root))
@@ -101,6 +103,7 @@ struct SandboxTests {
         try cli.write("runbooks/forever.lua", "log('looping')\nwhile true do end\n")
         let output = cli.directory + "/out.txt"
         let pid = try startInBackground(cli, ["--sandbox", "runbooks/forever.lua"], output: output)
+        defer { kill(pid, SIGKILL) }
         let root = try #require(sandboxRoot(in: waitFor("looping", in: output)))
         kill(pid, SIGKILL)
         #expect(waitForExit(pid))
