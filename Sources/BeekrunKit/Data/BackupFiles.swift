@@ -4,11 +4,6 @@ import Foundation
 import Glibc
 #endif
 
-enum SHA256Hex {
-    static func of(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
-    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
-}
-
 /// A file written through a fixed-size buffer while its SHA-256 and size are computed, so a
 /// table of any size is written in constant memory and never read back to be checksummed.
 final class HashingFileWriter {

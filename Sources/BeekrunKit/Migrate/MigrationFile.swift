@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// One SQL migration file, with the checksum that tells whether it changed after it was applied.
@@ -30,7 +29,7 @@ public struct MigrationFile {
         self.path = path
         self.name = URL(fileURLWithPath: path).lastPathComponent
         self.sql = sql
-        self.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        self.sha256 = SHA256Hex.of(data)
     }
 }
 

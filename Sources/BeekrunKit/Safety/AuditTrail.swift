@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Every non-dry run appends one JSON line per step to `BACKUP_DIR/beekrun-audit.jsonl`:
@@ -17,9 +16,9 @@ final class AuditTrail {
         path = (directory as NSString).appendingPathComponent("beekrun-audit.jsonl")
         runbook = displayPath
         let data = FileManager.default.contents(atPath: runbookPath) ?? Data()
-        runbookSHA = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        user = ProcessInfo.processInfo.environment["USER"] ?? String(getuid())
-        host = ProcessInfo.processInfo.hostName
+        runbookSHA = SHA256Hex.of(data)
+        user = Operator.user
+        host = Operator.host
         self.warn = warn
     }
 

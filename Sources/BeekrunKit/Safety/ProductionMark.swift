@@ -48,7 +48,7 @@ public enum ProductionMarkCommand {
             let target = try ConnectionString(url)
             let connection = try PGConnection(target)
             defer { connection.close() }
-            let who = "\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")@\(ProcessInfo.processInfo.hostName) on \(ISO8601DateFormatter().string(from: Date()))"
+            let who = "\(Operator.identity) on \(ISO8601DateFormatter().string(from: Date()))"
             if command == "mark-production" {
                 try ProductionMark.mark(connection, by: who)
                 reporter.done("mark-production", "\(target.description): every beekrun connection to it is now production")
