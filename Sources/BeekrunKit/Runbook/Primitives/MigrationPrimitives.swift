@@ -1,5 +1,3 @@
-import Foundation
-
 /// `migrate(db, FILE)`: one SQL file, applied once, in a transaction, recorded.
 enum MigrationPrimitives {
     static var all: [Primitive] { [migrate] }
@@ -32,28 +30,20 @@ enum MigrationPrimitives {
             runtime.reporter.done("migrate \(db.name)", "\(file.name) already applied on \(record.appliedAt) by \(record.appliedBy): skipped")
             return result(false)
         }
-        let who = "\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")@\(ProcessInfo.processInfo.hostName)"
         let step = Step(.change, "migrate \(db.name)", detail: "apply \(file.name) (sha256 \(file.sha256.prefix(12))…)",
                         target: db, planLines: file.sql.split(separator: "\n").prefix(40).map { "  " + $0 })
         return try runtime.perform(step, predicted: { result(true) }, apply: {
             // Inside a runbook transaction() the migration joins it; otherwise it is its own.
-            let own = db.transactionDepth == 0
-            if own { try connection.execute("BEGIN") }
-            do {
+            try runtime.inTransaction(db) {
                 try ledger.prepare()
                 // Checked again under the lock: another run may have applied it meanwhile.
                 if let record = try ledger.record(of: file.name) {
-                    if own { try connection.execute("ROLLBACK") }
                     guard record.sha256 == file.sha256 else { throw BeekError.refused("\(file.name) was applied meanwhile with other content") }
                     return result(false)
                 }
                 try connection.execute(file.sql)
-                try ledger.insert(file, by: who)
-                if own { try connection.execute("COMMIT") }
+                try ledger.insert(file, by: Operator.identity)
                 return result(true)
-            } catch {
-                if own { _ = try? connection.execute("ROLLBACK") }
-                throw error
             }
         })
     }
