@@ -106,22 +106,11 @@ public final class LocalCluster: @unchecked Sendable {
     private func spawnGuard(_ argv: [String]) throws {
         var fds: [Int32] = [0, 0]
         guard beek_pipe_cloexec(&fds) == 0 else { throw BeekError.failed("cannot create a pipe") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        beek_spawnattr_clean_signals(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var pid: pid_t = 0
-        let status = argv.withCStrings { cArgs in
-            posix_spawn(&pid, argv[0], &actions, &attributes,
-                        UnsafeMutablePointer(mutating: cArgs).withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: argv.count + 1) { $0 },
-                        environ)
+        let (pid, status) = Subprocess.spawn(argv, extraFlags: Int16(POSIX_SPAWN_SETPGROUP)) { actions, attributes in
+            posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            posix_spawnattr_setpgroup(&attributes, 0)
         }
         close(fds[0])
         guard status == 0 else {

@@ -30,27 +30,11 @@ public struct Subprocess {
         guard beek_pipe_cloexec(&inPipe) == 0, beek_pipe_cloexec(&outPipe) == 0, beek_pipe_cloexec(&errPipe) == 0 else {
             throw BeekError.failed("cannot create pipes to run \(executable)")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        if let directory { beek_spawn_chdir(&actions, directory) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        beek_spawnattr_clean_signals(&attributes, 0)
-
-        let argv = [executable] + arguments
-        let envList = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let spawnStatus = argv.withCStrings { cArgs in
-            envList.withCStrings { cEnv in
-                posix_spawnp(&pid, executable, &actions, &attributes,
-                             UnsafeMutablePointer(mutating: cArgs).withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: argv.count + 1) { $0 },
-                             UnsafeMutablePointer(mutating: cEnv).withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: envList.count + 1) { $0 })
-            }
+        let (pid, spawnStatus) = spawn([executable] + arguments, environment: environment) { actions, _ in
+            posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+            if let directory { beek_spawn_chdir(&actions, directory) }
         }
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard spawnStatus == 0 else {
@@ -78,6 +62,31 @@ public struct Subprocess {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Output(status: exit, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// posix_spawnp of `argv` (the first element looked up on PATH) with a clean signal state.
+    /// `configure` adds the file actions (and attributes) the caller needs.
+    /// - Returns: the child's pid and posix_spawnp's status (0 = started).
+    static func spawn(_ argv: [String], environment: [String: String]? = nil, extraFlags: Int16 = 0,
+                      configure: (inout posix_spawn_file_actions_t, inout posix_spawnattr_t) -> Void) -> (pid: pid_t, status: Int32) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        beek_spawnattr_clean_signals(&attributes, extraFlags)
+        configure(&actions, &attributes)
+        let envList = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let status = argv.withCStrings { cArgs in
+            envList.withCStrings { cEnv in
+                posix_spawnp(&pid, argv[0], &actions, &attributes,
+                             UnsafeMutablePointer(mutating: cArgs).withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: argv.count + 1) { $0 },
+                             UnsafeMutablePointer(mutating: cEnv).withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: envList.count + 1) { $0 })
+            }
+        }
+        return (pid, status)
     }
 
     /// Reads two pipes to their ends at once, so neither can fill up and block the child.
