@@ -52,6 +52,13 @@
 ---@field tables integer tables in the source schemas
 ---@field created integer objects created
 ---@field dropped integer objects dropped from the target first
+---@field outbound CloneOutbound triggers that call out of the database (webhooks)
+
+---clone_schema()'s outbound-call triggers.
+---@class CloneOutbound
+---@field triggers string[] `name on schema.table → function (url)`
+---@field disabled boolean whether they were disabled in dst
+---@field diff_names string[] the same triggers as diff() names them
 
 ---diff(a, b) result.
 ---@class Diff
@@ -59,6 +66,7 @@
 ---@field changes DiffChange[] every difference
 ---@field summary string + / - / ~ lines and a closing count line
 ---@field sql string the migration that brings b to a; hazards flagged in -- comments
+---@field notes string[] drift that is not schema and never copied (pg_cron jobs by name and schedule); does not affect empty
 
 ---One difference found by diff().
 ---@class DiffChange
@@ -88,6 +96,35 @@
 ---@field applied boolean false when it was applied before
 ---@field file string the file name
 ---@field sha256 string the file's checksum
+
+---clone_buckets(src, dst) result: bucket ids.
+---@class BucketsResult
+---@field created string[] buckets added to dst
+---@field updated string[] buckets whose settings changed
+---@field removed string[] empty dst-only buckets deleted
+---@field kept string[] dst-only buckets kept: objects point into them
+---@field src_objects integer objects (files) src has: not copied
+---@field src_bytes integer their total size
+
+---A pg_cron job.
+---@class CronJob
+---@field name string jobname (or the job id)
+---@field schedule string cron schedule
+---@field active boolean whether it runs
+
+---platform_state(db) result: what stays in a project, never copied.
+---@class PlatformState
+---@field vault_secrets integer rows of vault.secrets
+---@field cron_jobs CronJob[] rows of cron.job
+---@field buckets integer rows of storage.buckets
+---@field storage_objects integer rows of storage.objects
+---@field storage_bytes integer their total size
+---@field outbound string[] triggers that call out of the database (webhooks, net.http_post …)
+
+---migrate_all(db, dir) result.
+---@class MigrateAllResult
+---@field applied string[] the files applied now, in order
+---@field skipped integer files already applied before
 
 ---the arguments after the script on the command line
 ---@type string[]
@@ -159,9 +196,10 @@ function nuke(db, opts) end
 ---Makes dst's schemas structurally identical to src's (every object kind, grants and comments, and the objects in other schemas that depend on them), read from the catalogs. Inside transaction() the indexes, keys and triggers are added after restore() has loaded the rows.
 ---@param src database the source
 ---@param dst database the target
----@param opts? {schemas?: string[], allow_production?: boolean}
+---@param opts? {schemas?: string[], allow_production?: boolean, webhooks?: string}
 --- * `schemas`: the schemas (default {"public"}); platform schemas are refused
 --- * `allow_production`: allow a database marked production as the target (it still asks to confirm)
+--- * `webhooks`: what to do with cloned triggers that call out of the database (database webhooks, net.http_post …): "keep" (default: an exact clone, with a warning) or "disable" (created, then ALTER TABLE … DISABLE TRIGGER, so dev never calls prod's endpoints; enable one again once it points at dev's)
 ---@return CloneResult
 function clone_schema(src, dst, opts) end
 
@@ -225,8 +263,29 @@ function git.status(remote) end
 ---@return GitMergeResult
 function git_merge(opts) end
 
----Applies one SQL migration file in a transaction and records it (name, sha256, when, who) in beekrun.schema_migrations, so it is never applied twice; a file changed after it was applied is refused. Returns {applied, file, sha256}.
+---Applies one SQL migration file in a transaction and records it, so it is never applied twice. A file in supabase/migrations/ named <version>_<name>.sql is recorded as the Supabase CLI does, in supabase_migrations.schema_migrations (version, name, statements); any other file in beekrun.schema_migrations (name, sha256, when, who), where a file changed after it was applied is refused. Returns {applied, file, sha256}.
 ---@param db database a handle from connect
----@param file string path of the .sql file (e.g. Migrations/001_add_column.sql)
+---@param file string path of the .sql file (e.g. Migrations/001_add_column.sql or supabase/migrations/20240101120000_init.sql)
 ---@return MigrationResult
 function migrate(db, file) end
+
+---Applies every pending .sql file of a folder in file-name order (the version order of supabase/migrations/), each in its own transaction and recorded as migrate() does, stopping at the first failure (the files before it stay applied). Inside transaction() they all join that one transaction. In supabase/migrations/, files not named <version>_<name>.sql are skipped with a warning, as the Supabase CLI does. Returns {applied = {file, ...}, skipped = N} (skipped: already applied).
+---@param db database a handle from connect
+---@param dir string the folder (e.g. supabase/migrations)
+---@return MigrateAllResult
+function migrate_all(db, dir) end
+
+---Makes dst's storage.buckets rows equal src's (id, name, public, file_size_limit, allowed_mime_types, owner … every column both Storage versions have). A dst-only bucket is deleted when empty and kept (and reported) while storage.objects rows still point into it. Files are not copied (they live in object storage) and storage.objects is never written: the step says how many objects src has. Returns {created, updated, removed, kept, src_objects, src_bytes}.
+---@param src database the source (e.g. prod)
+---@param dst database the target (e.g. dev)
+---@param opts? {allow_production?: boolean}
+--- * `allow_production`: allow a database marked production as the target (it still asks to confirm)
+---@return BucketsResult
+function clone_buckets(src, dst, opts) end
+
+---Reads what a Supabase project keeps to itself and beekrun never copies (reads only; runs in a dry run): Vault secrets and pg_cron jobs (counted, never read), storage buckets and objects, and the triggers of the schemas that call out of the database (webhooks, net.http_post). Returns {vault_secrets, cron_jobs = {{name, schedule, active}}, buckets, storage_objects, storage_bytes, outbound = {string}}.
+---@param db database the database
+---@param opts? {schemas?: string[]}
+--- * `schemas`: the schemas (default {"public"}); platform schemas are refused
+---@return PlatformState
+function platform_state(db, opts) end

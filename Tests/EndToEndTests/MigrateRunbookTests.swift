@@ -81,4 +81,84 @@ struct MigrateRunbookTests {
         #expect(try cli.runbook(script, flags: ["--yes"], environment: ["DB": cluster.url(db)]).status == 0)
         #expect(try cluster.psql(db, "select to_regclass('t5') is null") == "f")
     }
+
+    // MARK: The Supabase CLI's layout and history
+
+    /// A team's supabase/migrations/ folder, as `supabase migration new` writes it.
+    static let supabaseFolder: [(String, String)] = [
+        ("supabase/migrations/20240101120000_create_hives.sql",
+         "-- hives\ncreate table public.hives (id bigint generated always as identity primary key, name text not null);\n"),
+        ("supabase/migrations/20240102120000_add_touch.sql",
+         "create function public.touch() returns trigger language plpgsql as $$\nbegin\n  new.name := trim(new.name); return new;\nend;\n$$;\n"
+            + "create trigger hives_touch before insert on public.hives for each row execute function public.touch();\n"),
+        ("supabase/migrations/20240103120000_seed 'first' hive.sql",
+         "insert into public.hives (name) values ('  Hive; one  ');\n"),
+    ]
+
+    @Test("migrate_all applies a supabase/migrations/ folder in order, once, recorded as the Supabase CLI records it")
+    func supabaseFolder() throws {
+        let db = try cluster.createDatabase("mig")
+        let cli = try BeekrunCLI()
+        for (path, sql) in Self.supabaseFolder { try cli.write(path, sql) }
+        try cli.write("supabase/migrations/README.md", "not a migration")
+        let script = """
+            local db <close> = connect{url = env('DB'), name = 'dev'}
+            local r = migrate_all(db, 'supabase/migrations')
+            print('applied', #r.applied, r.skipped, table.concat(r.applied, ','))
+            """
+        let first = try cli.runbook(script, environment: ["DB": cluster.url(db)])
+        #expect(first.status == 0, "\(first)")
+        #expect(first.stdout.contains("applied\t3\t0\t20240101120000_create_hives.sql,20240102120000_add_touch.sql,"), "\(first)")
+        #expect(try cluster.psql(db, "select name from public.hives") == "Hive; one")
+
+        let again = try cli.runbook(script, environment: ["DB": cluster.url(db)])
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stdout.contains("applied\t0\t3\t"), "\(again)")
+        #expect(try cluster.psql(db, "select count(*) from public.hives") == "1")
+
+        // The CLI's own table, shape and rows: version, name, statements (split, without ';').
+        #expect(try cluster.psql(db, """
+            select string_agg(column_name || ' ' || data_type, ', ' order by ordinal_position)
+            from information_schema.columns where table_schema = 'supabase_migrations' and table_name = 'schema_migrations'
+            """) == "version text, statements ARRAY, name text")
+        #expect(try cluster.psql(db, "select string_agg(version || ' ' || name || ' ' || cardinality(statements), '|' order by version) from supabase_migrations.schema_migrations")
+            == "20240101120000 create_hives 1|20240102120000 add_touch 2|20240103120000 seed 'first' hive 1")
+        #expect(try cluster.psql(db, "select statements[1] from supabase_migrations.schema_migrations where version = '20240103120000'")
+            == "insert into public.hives (name) values ('  Hive; one  ')")
+        #expect(try cluster.psql(db, "select statements[1] from supabase_migrations.schema_migrations where version = '20240102120000'")
+            .hasSuffix("end;\n$$"))
+        // beekrun's own ledger is not used for these files.
+        #expect(try cluster.psql(db, "select to_regclass('beekrun.schema_migrations') is null") == "t")
+    }
+
+    @Test("a version the Supabase CLI already applied is skipped; migrate_all stops at the first failing file")
+    func supabaseHistoryShared() throws {
+        let db = try cluster.createDatabase("mig")
+        let cli = try BeekrunCLI()
+        for (path, sql) in Self.supabaseFolder { try cli.write(path, sql) }
+        try cli.write("supabase/migrations/20240104120000_broken.sql", "create table public.half(a int);\nselect 1/0;\n")
+        try cli.write("supabase/migrations/20240105120000_after.sql", "create table public.after(a int);\n")
+        // `supabase db push` ran the first file already (an older CLI: its table has no name column yet).
+        _ = try cluster.psql(db, """
+            create schema supabase_migrations;
+            create table supabase_migrations.schema_migrations (version text not null primary key, statements text[]);
+            insert into supabase_migrations.schema_migrations values ('20240101120000', '{}');
+            create table public.hives (id bigint generated always as identity primary key, name text not null);
+            """)
+        let r = try cli.runbook("local db <close> = connect{url = env('DB')}\nmigrate_all(db, 'supabase/migrations')",
+                                environment: ["DB": cluster.url(db)])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("runbooks/test.lua:2:"), "\(r)")
+        #expect(r.stderr.contains("22012"), "\(r)")
+        #expect(try cluster.psql(db, "select string_agg(version, ',' order by version) from supabase_migrations.schema_migrations")
+            == "20240101120000,20240102120000,20240103120000")
+        #expect(try cluster.psql(db, "select to_regclass('public.half') is null and to_regclass('public.after') is null") == "t")
+
+        // One file by migrate(): recorded in the same table.
+        try cli.write("supabase/migrations/20240104120000_broken.sql", "create table public.half(a int);\n")
+        let one = try cli.runbook("local db <close> = connect{url = env('DB')}\nprint(migrate(db, 'supabase/migrations/20240104120000_broken.sql').applied)",
+                                  environment: ["DB": cluster.url(db)])
+        #expect(one.stdout.contains("true"), "\(one)")
+        #expect(try cluster.psql(db, "select name from supabase_migrations.schema_migrations where version = '20240104120000'") == "broken")
+    }
 }

@@ -8,8 +8,10 @@ public struct SupabaseFixture {
     public let dev: String
     public let cluster: PostgresCluster
 
-    /// - Parameter extraProdSQL: run on prod after the sample data (more rows, more objects).
-    public init(_ cluster: PostgresCluster = .shared, extraProdSQL: String = "") throws {
+    /// - Parameters:
+    ///   - extraProdSQL: run on prod after the sample data (more rows, more objects).
+    ///   - extraDevSQL: run on dev after its drift.
+    public init(_ cluster: PostgresCluster = .shared, extraProdSQL: String = "", extraDevSQL: String = "") throws {
         self.cluster = cluster
         let admin = try cluster.connect("postgres")
         try Self.createRolesOnce(admin)
@@ -22,6 +24,7 @@ public struct SupabaseFixture {
         let d = try cluster.connect(dev)
         try d.execute(SampleProject.base)
         try d.execute(SampleProject.devDrift)
+        if !extraDevSQL.isEmpty { try d.execute(extraDevSQL) }
     }
 
     /// Roles are cluster-wide; parallel tests must not race creating them.
@@ -38,6 +41,12 @@ public struct SupabaseFixture {
     /// pg_dump --schema-only of a whole database, owners and privileges included.
     public func schema(_ database: String) throws -> String {
         try cluster.pgDump(database, ["--schema-only"])
+    }
+
+    /// The schema dump with the `DISABLE TRIGGER` lines of webhooks left out: sync.lua clones
+    /// webhooks disabled on purpose, the one intended difference between prod and dev.
+    public func schemaWithWebhooksEnabled(_ database: String) throws -> String {
+        try schema(database).replacingOccurrences(of: "ALTER TABLE public.hives DISABLE TRIGGER \"notify new hive\";\n\n", with: "")
     }
 
     /// md5 of every row of a table, in a stable order: equal means the same rows.

@@ -39,11 +39,17 @@ public enum APIStubs {
         LuaClass(name: "CloneResult", doc: "clone_schema() result.", fields: [
             ("tables", "integer", "tables in the source schemas"), ("created", "integer", "objects created"),
             ("dropped", "integer", "objects dropped from the target first"),
+            ("outbound", "CloneOutbound", "triggers that call out of the database (webhooks)"),
+        ]),
+        LuaClass(name: "CloneOutbound", doc: "clone_schema()'s outbound-call triggers.", fields: [
+            ("triggers", "string[]", "`name on schema.table → function (url)`"), ("disabled", "boolean", "whether they were disabled in dst"),
+            ("diff_names", "string[]", "the same triggers as diff() names them"),
         ]),
         LuaClass(name: "Diff", doc: "diff(a, b) result.", fields: [
             ("empty", "boolean", "the schemas are the same"), ("changes", "DiffChange[]", "every difference"),
             ("summary", "string", "+ / - / ~ lines and a closing count line"),
             ("sql", "string", "the migration that brings b to a; hazards flagged in -- comments"),
+            ("notes", "string[]", "drift that is not schema and never copied (pg_cron jobs by name and schedule); does not affect empty"),
         ]),
         LuaClass(name: "DiffChange", doc: "One difference found by diff().", fields: [
             ("kind", "string", "table, column, view, function, index, constraint, trigger, policy, privileges, comment …"),
@@ -65,6 +71,23 @@ public enum APIStubs {
         LuaClass(name: "MigrationResult", doc: "migrate(db, file) result.", fields: [
             ("applied", "boolean", "false when it was applied before"), ("file", "string", "the file name"),
             ("sha256", "string", "the file's checksum"),
+        ]),
+        LuaClass(name: "BucketsResult", doc: "clone_buckets(src, dst) result: bucket ids.", fields: [
+            ("created", "string[]", "buckets added to dst"), ("updated", "string[]", "buckets whose settings changed"),
+            ("removed", "string[]", "empty dst-only buckets deleted"), ("kept", "string[]", "dst-only buckets kept: objects point into them"),
+            ("src_objects", "integer", "objects (files) src has: not copied"), ("src_bytes", "integer", "their total size"),
+        ]),
+        LuaClass(name: "CronJob", doc: "A pg_cron job.", fields: [
+            ("name", "string", "jobname (or the job id)"), ("schedule", "string", "cron schedule"), ("active", "boolean", "whether it runs"),
+        ]),
+        LuaClass(name: "PlatformState", doc: "platform_state(db) result: what stays in a project, never copied.", fields: [
+            ("vault_secrets", "integer", "rows of vault.secrets"), ("cron_jobs", "CronJob[]", "rows of cron.job"),
+            ("buckets", "integer", "rows of storage.buckets"), ("storage_objects", "integer", "rows of storage.objects"),
+            ("storage_bytes", "integer", "their total size"),
+            ("outbound", "string[]", "triggers that call out of the database (webhooks, net.http_post …)"),
+        ]),
+        LuaClass(name: "MigrateAllResult", doc: "migrate_all(db, dir) result.", fields: [
+            ("applied", "string[]", "the files applied now, in order"), ("skipped", "integer", "files already applied before"),
         ]),
     ]
 

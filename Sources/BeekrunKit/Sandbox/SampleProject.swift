@@ -1,7 +1,8 @@
 /// A small Supabase-shaped project for `beekrun --sandbox` (and the end-to-end tests): the
-/// platform roles, an `auth` schema shaped like GoTrue's, and a beekeeping app in `public`
+/// platform roles, Supabase's `auth` and `storage` schemas (`SupabasePlatform`), and a beekeeping app in `public`
 /// with RLS, a security-invoker view, an enum, identity columns, a realtime publication and
-/// the classic `on_auth_user_created` trigger on `auth.users`. `dev` has drifted from `prod`.
+/// the classic `on_auth_user_created` trigger on `auth.users`. Prod also has storage buckets and
+/// policies, a database webhook, a cron job and a vault secret. `dev` has drifted from `prod`.
 public enum SampleProject {
     /// Cluster-wide roles, as a hosted project has them.
     public static let roles = """
@@ -9,49 +10,13 @@ public enum SampleProject {
         DO $$ BEGIN CREATE ROLE authenticated NOLOGIN NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
         DO $$ BEGIN CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
         DO $$ BEGIN CREATE ROLE supabase_auth_admin NOLOGIN NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        \(SupabasePlatform.roles)
         """
 
-    /// What both databases share before they drift: auth, then the app.
+    /// What both databases share before they drift: the platform schemas, then the app.
     public static let base = """
         CREATE EXTENSION IF NOT EXISTS pgcrypto;
-        CREATE SCHEMA auth AUTHORIZATION supabase_auth_admin;
-        GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
-        CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE
-          AS $$ select nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;
-        CREATE TABLE auth.users (
-          instance_id uuid, id uuid PRIMARY KEY, aud varchar(255), role varchar(255), email varchar(255),
-          encrypted_password varchar(255), email_confirmed_at timestamptz, invited_at timestamptz,
-          confirmation_token varchar(255), confirmation_sent_at timestamptz, recovery_token varchar(255),
-          recovery_sent_at timestamptz, email_change_token_new varchar(255), email_change varchar(255),
-          email_change_sent_at timestamptz, last_sign_in_at timestamptz, raw_app_meta_data jsonb,
-          raw_user_meta_data jsonb, is_super_admin boolean, created_at timestamptz, updated_at timestamptz,
-          phone text UNIQUE DEFAULT NULL, phone_confirmed_at timestamptz, phone_change text DEFAULT '',
-          phone_change_token varchar(255) DEFAULT '', phone_change_sent_at timestamptz,
-          confirmed_at timestamptz GENERATED ALWAYS AS (LEAST(email_confirmed_at, phone_confirmed_at)) STORED,
-          email_change_token_current varchar(255) DEFAULT '', email_change_confirm_status smallint DEFAULT 0,
-          banned_until timestamptz, reauthentication_token varchar(255) DEFAULT '', reauthentication_sent_at timestamptz,
-          is_sso_user boolean NOT NULL DEFAULT false, deleted_at timestamptz, is_anonymous boolean NOT NULL DEFAULT false
-        );
-        CREATE UNIQUE INDEX users_email_partial_key ON auth.users (email) WHERE is_sso_user = false;
-        CREATE UNIQUE INDEX confirmation_token_idx ON auth.users (confirmation_token) WHERE confirmation_token !~ '^[0-9 ]*$';
-        CREATE TABLE auth.identities (
-          provider_id text NOT NULL, user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
-          identity_data jsonb NOT NULL, provider text NOT NULL, last_sign_in_at timestamptz,
-          created_at timestamptz, updated_at timestamptz,
-          email text GENERATED ALWAYS AS (lower(identity_data ->> 'email')) STORED,
-          id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
-          CONSTRAINT identities_provider_id_provider_unique UNIQUE (provider_id, provider)
-        );
-        CREATE TABLE auth.sessions (
-          id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE, created_at timestamptz
-        );
-        CREATE TABLE auth.mfa_factors (
-          id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
-          friendly_name text, factor_type text NOT NULL, status text NOT NULL,
-          created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, secret text
-        );
-        ALTER TABLE auth.users OWNER TO supabase_auth_admin;
-        ALTER TABLE auth.identities OWNER TO supabase_auth_admin;
+        \(SupabasePlatform.all)
 
         GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
@@ -129,6 +94,29 @@ public enum SampleProject {
         SELECT h.id, timestamptz '2026-04-01 09:00+00' + g * interval '3 days',
                CASE WHEN g % 5 = 0 THEN NULL ELSE 'calm colony, ' || g || E' frames\\tof brood' END, g % 21, g % 2 = 0
         FROM public.hives h, generate_series(1, 25) g;
+
+        -- Storage: two buckets, their files' metadata rows, and the usual pair of policies.
+        INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types) VALUES
+          ('avatars', 'avatars', true, 1048576, '{image/png,image/jpeg}'),
+          ('hive photos', 'hive photos', false, 52428800, NULL);
+        INSERT INTO storage.objects (bucket_id, name, owner, owner_id, metadata)
+        SELECT 'avatars', p.id || '/avatar.png', p.id, p.id::text, '{"size": 20480, "mimetype": "image/png"}'
+        FROM public.profiles p;
+        INSERT INTO storage.objects (bucket_id, name, metadata)
+        VALUES ('hive photos', 'hive-1/spring.jpg', '{"size": 2097152, "mimetype": "image/jpeg"}');
+        CREATE POLICY "Avatar images are publicly accessible" ON storage.objects FOR SELECT USING (bucket_id = 'avatars');
+        CREATE POLICY "Anyone can upload their own avatar" ON storage.objects FOR INSERT TO authenticated
+          WITH CHECK (bucket_id = 'avatars' AND (select auth.uid())::text = (storage.foldername(name))[1]);
+
+        -- A database webhook, as the dashboard creates it: new hives are posted to an Edge Function.
+        CREATE TRIGGER "notify new hive" AFTER INSERT ON public.hives FOR EACH ROW
+          EXECUTE FUNCTION supabase_functions.http_request(
+            'https://prod-ref.supabase.co/functions/v1/new-hive', 'POST', '{"Content-Type":"application/json"}', '{}', '1000');
+
+        -- Production's own: a nightly job and a secret, never copied to dev.
+        INSERT INTO cron.job (schedule, command, jobname)
+          VALUES ('0 3 * * *', $job$delete from public.inspections where inspected_at < now() - interval '2 years'$job$, 'nightly-cleanup');
+        INSERT INTO vault.secrets (name, secret) VALUES ('edge_function_key', 'prod-secret-not-for-dev');
         """
 
     /// Development has drifted: a column and a table that production lacks, a dev-only user,
@@ -146,5 +134,13 @@ public enum SampleProject {
                ('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', 'authenticated', 'authenticated', 'ada@example.com',
                 '{"full_name": "Old Ada"}', now(), now());
         INSERT INTO public.hives (owner, name, color) VALUES ('99999999-9999-9999-9999-999999999999', 'Test hive', 'yellow');
+
+        -- Dev's storage drifted too: avatars is private here, a scratch bucket and a dev-only
+        -- policy exist, and a dev file's metadata row (the file is in dev's storage).
+        INSERT INTO storage.buckets (id, name, public) VALUES ('avatars', 'avatars', false), ('scratch', 'scratch', false);
+        INSERT INTO storage.objects (bucket_id, name, metadata)
+        VALUES ('avatars', '99999999-9999-9999-9999-999999999999/avatar.png', '{"size": 1024}');
+        CREATE POLICY "Dev: anything goes" ON storage.objects USING (true);
+        INSERT INTO cron.job (schedule, command, jobname) VALUES ('*/5 * * * *', 'select 1', 'nightly-cleanup');
         """
 }

@@ -36,13 +36,16 @@ enum SchemaPrimitives {
         let plan = try Nuke.plan(connection, schemas: schemas)
         let drops = plan.statements.filter { $0.action == .drop }.count
         let rows = plan.droppedTables.reduce(0) { $0 + $1.rows }
-        let step = Step(.destroy, "nuke \(db.name)",
+        var step = Step(.destroy, "nuke \(db.name)",
                         detail: "\(schemas.joined(separator: ", ")): \(Format.plural(plan.droppedTables.count, "table")) "
                             + "(\(Format.plural(rows, "row"))), \(Format.plural(drops, "object")) dropped",
                         target: db, destructive: true, planLines: plan.summary.split(separator: "\n").dropLast().map(String.init),
                         counts: PlanCounts(destroy: drops))
+        // The team's policies and triggers on auth/storage tables go with public (Supabase/).
+        let team = try SupabaseCloneExtras.nukeStatements(connection, schemas, excluding: plan.savedDependents)
+        step.planLines += team.map { "- " + $0 }
         try runtime.perform(step, predicted: { runtime.notePlannedNuke(db, schemas) },
-                            apply: { try runtime.inTransaction(db) { try plan.apply(on: connection) } })
+                            apply: { try runtime.inTransaction(db) { try plan.apply(on: connection); try team.forEach { try connection.execute($0) } } })
         return [.record([
             ("schemas", .list(schemas.map(LuaValue.string))), ("tables", LuaValue(plan.droppedTables.count)),
             ("rows", LuaValue(rows)), ("objects", LuaValue(drops)),
@@ -57,7 +60,7 @@ enum SchemaPrimitives {
             + "objects in other schemas that depend on them), read from the catalogs. Inside transaction() the indexes, "
             + "keys and triggers are added after restore() has loaded the rows.",
         parameters: [.init("src", "database", "the source"), .init("dst", "database", "the target")],
-        options: [schemasOption, allowProductionOption],
+        options: [schemasOption, allowProductionOption, SupabaseCloneExtras.webhooksOption],
         returns: "CloneResult"
     ) { call, runtime in
         let src = try call.handle(1, DatabaseHandle.self, "src")
@@ -76,11 +79,15 @@ enum SchemaPrimitives {
         let drops = shown.filter { $0.action == .drop }.count
         let tables = plan.source.tables.count
         let lines = shown.filter { $0.action == .create || $0.action == .drop }.map { ($0.action == .drop ? "- " : "+ ") + $0.description }
-        let step = Step(.create, "clone_schema \(src.name) → \(dst.name)",
+        var step = Step(.create, "clone_schema \(src.name) → \(dst.name)",
                         detail: "\(schemas.joined(separator: ", ")): \(Format.plural(tables, "table")), "
                             + "\(Format.plural(creates, "object")) created" + (drops > 0 ? ", \(drops) dropped" : ""),
                         target: dst, destructive: true, planLines: lines,
                         counts: PlanCounts(add: creates, destroy: drops))
+        // Webhooks and other outbound calls: listed with a warning, disabled on request (Supabase/).
+        let outbound = try SupabaseCloneExtras.outbound(options, src, dst, schemas, runtime,
+                                                        plan: plan, targetNuked: alreadyNuked || runtime.wasPlannedNuked(dst, schemas))
+        step.planLines += outbound.teamLines
         try runtime.perform(step, predicted: {}, apply: {
             let connection = try dst.connectionKeepingDeferred()
             if dst.transactionDepth > 0 {
@@ -88,12 +95,14 @@ enum SchemaPrimitives {
                 try plan.apply(on: connection, phase: .preData)
                 runtime.deferStep(dst, title: "clone_schema \(src.name) → \(dst.name): indexes, keys, triggers") {
                     try plan.apply(on: connection, phase: .postData)
+                    try outbound.afterTriggers(connection)
                 }
             } else {
-                try runtime.inTransaction(dst) { try plan.apply(on: connection) }
+                try runtime.inTransaction(dst) { try plan.apply(on: connection); try outbound.afterTriggers(connection) }
             }
         })
-        return [.record([("tables", LuaValue(tables)), ("created", LuaValue(creates)), ("dropped", LuaValue(drops))])]
+        return [.record([("tables", LuaValue(tables)), ("created", LuaValue(creates)), ("dropped", LuaValue(drops)),
+                         ("outbound", outbound.luaValue)])]
     }
 
     // MARK: diff
@@ -113,15 +122,19 @@ enum SchemaPrimitives {
         let result = try runtime.read("diff \(a.name) ↔ \(b.name)", schemas.joined(separator: ", ")) {
             let left = try runtime.snapshot(a) { try CatalogReader.read(try a.connectionOrThrow(), schemas: schemas) }
             let right = try runtime.snapshot(b) { try CatalogReader.read(try b.connectionOrThrow(), schemas: schemas) }
-            return Diff.compare(a: left, b: right)
+            // The team's policies, triggers and RLS switches on auth/storage tables (Supabase/).
+            return try SupabaseCloneExtras.withTeamObjects(Diff.compare(a: left, b: right), a, b, left, right, schemas, runtime)
         } outcome: { $0.isEmpty ? "identical" : Format.plural($0.changes.count, "difference") }
+        // Cron jobs are not schema and never copied, but their drift is worth a note (Supabase/).
+        let notes = try SupabaseCloneExtras.diffNotes(a, b, runtime)
         let changes = result.changes.map { change -> LuaValue in
             .record([("kind", .string(change.kind)), ("name", .string(change.name)),
                      ("change", .string(change.change.rawValue)), ("detail", .string(change.detail))])
         }
         return [.record([
             ("empty", .bool(result.isEmpty)), ("changes", .list(changes)),
-            ("summary", .string(result.summary)), ("sql", .string(result.sql)),
+            ("summary", .string(([result.summary] + notes.map { "note: " + $0 }).joined(separator: "\n"))), ("sql", .string(result.sql)),
+            ("notes", .list(notes.map(LuaValue.string))),
         ])]
     }
 }
