@@ -27,8 +27,13 @@ local cloned
 transaction(dev, function()
   nuke(dev, {schemas = {"public"}})
   -- Webhooks (supabase_functions.http_request, net.http_post …) are cloned disabled, so dev
-  -- never calls prod's endpoints: enable one again once it points at dev's.
-  cloned = clone_schema(prod, dev, {schemas = {"public"}, webhooks = "disable"})  -- indexes and keys come after the rows
+  -- never calls prod's endpoints. With PROD_WEBHOOK_URL and DEV_WEBHOOK_URL set (e.g.
+  -- https://<ref>.supabase.co), webhooks to prod's URL are rewritten to call dev's instead.
+  local webhooks = "disable"
+  if env("PROD_WEBHOOK_URL", "") ~= "" then
+    webhooks = {from = env("PROD_WEBHOOK_URL"), to = env("DEV_WEBHOOK_URL")}
+  end
+  cloned = clone_schema(prod, dev, {schemas = {"public"}, webhooks = webhooks})  -- indexes and keys come after the rows
   clone_auth(prod, dev)                             -- conflicting dev users are replaced
   restore(dev, prod_backup)
   clone_buckets(prod, dev)                          -- storage.buckets rows; dev's object rows stay
@@ -41,7 +46,7 @@ if dry_run then
 end
 
 local drift = diff(prod, dev)
--- The webhooks disabled above are the one intended difference.
+-- The webhooks disabled (or rewritten) above are the one intended difference.
 local disabled = {}
 for _, name in ipairs(cloned.outbound.disabled and cloned.outbound.diff_names or {}) do disabled[name] = true end
 local unexpected = 0

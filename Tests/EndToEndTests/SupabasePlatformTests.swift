@@ -125,4 +125,29 @@ struct SupabasePlatformTests {
                 == db.checksum(db.prod, "storage.buckets"))
         #expect(try db.cluster.psql(db.dev, "select count(*) from storage.objects") == "2")
     }
+
+    @Test("webhooks: kept by default with a warning, or rewritten to dev's URL")
+    func webhookRewrite() throws {
+        let db = try SupabaseFixture()
+        let cli = try BeekrunCLI()
+        let script = """
+            local prod <close> = connect{url = env('PROD_DATABASE_URL'), name = 'prod', readonly = true}
+            local dev <close> = connect{url = env('DEV_DATABASE_URL'), name = 'dev'}
+            local r = clone_schema(prod, dev, {webhooks = {from = 'https://prod-ref.supabase.co', to = 'https://dev-ref.supabase.co'}})
+            print(r.outbound.triggers[1], r.outbound.diff_names[1])
+            """
+        let r = try cli.runbook(script, flags: ["--yes"], environment: db.environment)
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("\"notify new hive\" on public.hives"), "\(r.stdout)")
+        let definition = "select tgenabled::text || ' ' || pg_get_triggerdef(oid) from pg_trigger where tgname = 'notify new hive'"
+        #expect(try db.cluster.psql(db.dev, definition).contains("O CREATE TRIGGER \"notify new hive\""))
+        #expect(try db.cluster.psql(db.dev, definition).contains("'https://dev-ref.supabase.co/functions/v1/new-hive', 'POST'"))
+
+        let kept = try cli.runbook("local p <close> = connect{url = env('PROD_DATABASE_URL'), readonly = true}\n"
+                                   + "local d <close> = connect{url = env('DEV_DATABASE_URL')}\nclone_schema(p, d)",
+                                   flags: ["--yes"], environment: db.environment)
+        #expect(kept.status == 0, "\(kept)")
+        #expect((kept.stdout + kept.stderr).contains("1 trigger calls out of the database; kept enabled"), "\(kept)")
+        #expect(try db.cluster.psql(db.dev, definition).contains("'https://prod-ref.supabase.co/functions/v1/new-hive'"))
+    }
 }

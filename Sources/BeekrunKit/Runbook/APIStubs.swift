@@ -42,7 +42,7 @@ public enum APIStubs {
             ("outbound", "CloneOutbound", "triggers that call out of the database (webhooks)"),
         ]),
         LuaClass(name: "CloneOutbound", doc: "clone_schema()'s outbound-call triggers.", fields: [
-            ("triggers", "string[]", "`name on schema.table → function (url)`"), ("disabled", "boolean", "whether they were disabled in dst"),
+            ("triggers", "string[]", "`name on schema.table → function (url)`"), ("disabled", "boolean", "whether they were disabled (or rewritten) in dst"),
             ("diff_names", "string[]", "the same triggers as diff() names them"),
         ]),
         LuaClass(name: "Diff", doc: "diff(a, b) result.", fields: [

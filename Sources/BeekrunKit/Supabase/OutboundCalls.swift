@@ -47,6 +47,22 @@ public enum OutboundCalls {
         }
     }
 
+    /// Re-creates webhooks with their URL argument's `from` prefix replaced by `to` (dev's
+    /// project URL instead of prod's): the trigger stays enabled and calls dev's endpoint.
+    public static func rewrite(_ triggers: [OutboundTrigger], from: String, to: String, on connection: PGConnection) throws {
+        for t in triggers {
+            let table = SQL.qualified(t.schema, t.table)
+            let definition = try connection.scalar("""
+                select pg_get_triggerdef(t.oid) from pg_trigger t
+                where t.tgrelid = $1::regclass and t.tgname = $2
+                """, [table, t.name]) ?? ""
+            let old = SQL.quoteLiteral(t.url), new = SQL.quoteLiteral(to + t.url.dropFirst(from.count))
+            guard definition.contains(old) else { throw BeekError.failed("webhook \(t.description): its URL argument was not found to rewrite") }
+            try connection.execute("DROP TRIGGER \(SQL.quoteIdent(t.name)) ON \(table); "
+                                   + definition.replacingOccurrences(of: old, with: new) + ";")
+        }
+    }
+
     /// Disables the triggers in the target (they stay, with their definition, so
     /// `ALTER TABLE … ENABLE TRIGGER` brings one back when dev has its own endpoint).
     public static func disable(_ triggers: [OutboundTrigger], on connection: PGConnection) throws {

@@ -7,8 +7,9 @@ enum SupabaseCloneExtras {
     static let webhooksOption = Primitive.Option(
         "webhooks", "string",
         "what to do with cloned triggers that call out of the database (database webhooks, net.http_post …): "
-            + "\"keep\" (default: an exact clone, with a warning) or \"disable\" (created, then ALTER TABLE … DISABLE TRIGGER, "
-            + "so dev never calls prod's endpoints; enable one again once it points at dev's)")
+            + "\"keep\" (default: an exact clone, with a warning), \"disable\" (created, then ALTER TABLE … DISABLE TRIGGER, "
+            + "so dev never calls prod's endpoints; enable one again once it points at dev's), or {from = URL, to = URL}: "
+            + "webhook URLs starting with from are rewritten to start with to (the others are disabled)")
 
     /// The team's objects on platform tables go with `public`: a nuke, clone or diff of other
     /// schemas alone leaves them be.
@@ -24,6 +25,8 @@ enum SupabaseCloneExtras {
     struct Outbound {
         var triggers: [OutboundTrigger]
         var disable: Bool
+        /// Webhook URL prefix to rewrite (from, to): matching webhooks are re-created pointing at dev.
+        var rewrite: (from: String, to: String)? = nil
         /// The source's team objects on platform tables (nil: not covered by these schemas).
         var team: [TeamPlatformObject]?
         var excluded: Set<String>
@@ -35,7 +38,14 @@ enum SupabaseCloneExtras {
                 let now = try TeamPlatformObjects.read(connection, excluding: excluded)
                 try TeamPlatformObjects.compare(a: team, b: now).statements.forEach { try connection.execute($0) }
             }
-            if disable { try OutboundCalls.disable(triggers, on: connection) }
+            guard disable else { return }
+            var rest = triggers
+            if let rewrite {
+                let moved = triggers.filter { $0.url.hasPrefix(rewrite.from) }
+                try OutboundCalls.rewrite(moved, from: rewrite.from, to: rewrite.to, on: connection)
+                rest.removeAll { moved.contains($0) }
+            }
+            try OutboundCalls.disable(rest, on: connection)
         }
 
         var luaValue: LuaValue {
@@ -50,33 +60,49 @@ enum SupabaseCloneExtras {
     /// Reads src's outbound triggers and warns about them (also in a dry run).
     static func outbound(_ options: Options, _ src: DatabaseHandle, _ dst: DatabaseHandle, _ schemas: [String],
                          _ runtime: Runtime, plan: ClonePlan, targetNuked: Bool) throws -> Outbound {
-        let mode = try options.string("webhooks") ?? "keep"
-        guard mode == "keep" || mode == "disable" else {
-            throw BeekError.badArgument(function: "clone_schema", message: "option 'webhooks' must be \"keep\" or \"disable\", got \"\(mode)\"")
+        var mode = "keep"
+        var rewrite: (from: String, to: String)?
+        let bad = BeekError.badArgument(function: "clone_schema",
+                                        message: "option 'webhooks' must be \"keep\", \"disable\" or {from = URL, to = URL}")
+        switch options.table["webhooks"] {
+        case nil, .nil?: break
+        case .string(let s)?:
+            guard s == "keep" || s == "disable" else { throw bad }
+            mode = s
+        case .table(let t)?:
+            guard case .string(let from)? = t["from"], case .string(let to)? = t["to"], !from.isEmpty, t.fields.count == 2 else { throw bad }
+            mode = "rewrite"
+            rewrite = (from, to)
+        default: throw bad
         }
         let triggers = try runtime.snapshot(src) { try OutboundCalls.find(try src.connectionOrThrow(), schemas: schemas) }
         if !triggers.isEmpty {
             let what = mode == "disable" ? "they are created disabled in \(dst.name)"
+                : mode == "rewrite" ? "webhooks to \(rewrite!.from)… now call \(rewrite!.to)…, the others are created disabled"
                 : "kept enabled: \(dst.name) will call \(src.name)'s endpoints (pass webhooks = \"disable\" to prevent it)"
-            runtime.reporter.warning("clone_schema: \(Format.plural(triggers.count, "trigger")) call out of the database; \(what)")
+            runtime.reporter.warning("clone_schema: \(Format.plural(triggers.count, "trigger")) \(triggers.count == 1 ? "calls" : "call") out of the database; \(what)")
             triggers.forEach { runtime.reporter.detail("  ! " + $0.description) }
         }
-        var outbound = Outbound(triggers: triggers, disable: mode == "disable", team: nil,
+        var outbound = Outbound(triggers: triggers, disable: mode != "keep", rewrite: rewrite, team: nil,
                                 excluded: identities(plan.recreatedDependents + plan.droppedDependents))
         if coversPlatformTables(schemas) {
             let team = try runtime.snapshot(src) { try TeamPlatformObjects.read(try src.connectionOrThrow(), excluding: outbound.excluded) }
             var there = try TeamPlatformObjects.read(try dst.connectionKeepingDeferred(), excluding: outbound.excluded)
             if targetNuked { there = there.filter { $0.dropSQL.isEmpty } } // a planned nuke drops them first
             outbound.team = team
-            outbound.teamLines = TeamPlatformObjects.compare(a: team, b: there).changes.map { "  " + $0.description + " (platform table)" }
+            outbound.teamLines = TeamPlatformObjects.compare(a: team, b: there).changes.map {
+                ($0.change == .drop ? "- drop " : $0.change == .add ? "+ create " : "~ alter ") + "\($0.kind) \($0.name) (the team's, on a platform table)"
+            }
         }
         return outbound
     }
 
-    /// The statements `nuke` adds: drop the team's policies and triggers on platform tables.
-    static func nukeStatements(_ connection: PGConnection, _ schemas: [String], excluding dependents: [DependentObject]) throws -> [String] {
-        guard coversPlatformTables(schemas) else { return [] }
-        return TeamPlatformObjects.nukeStatements(try TeamPlatformObjects.read(connection, excluding: identities(dependents)))
+    /// What `nuke` adds: drop the team's policies and triggers on platform tables.
+    static func nukeStatements(_ connection: PGConnection, _ schemas: [String], excluding dependents: [DependentObject]) throws
+        -> (statements: [String], planLines: [String]) {
+        guard coversPlatformTables(schemas) else { return ([], []) }
+        let objects = try TeamPlatformObjects.read(connection, excluding: identities(dependents)).filter { !$0.dropSQL.isEmpty }
+        return (objects.map(\.dropSQL), objects.map { "- drop \($0.kind) \($0.identity) (the team's, on a platform table)" })
     }
 
     /// diff's result with the team's objects on platform tables compared too; their SQL comes

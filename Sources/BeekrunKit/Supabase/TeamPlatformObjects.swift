@@ -131,9 +131,4 @@ public enum TeamPlatformObjects {
         }
         return (changes, drops + creates)
     }
-
-    /// What `nuke` drops: the team's policies and triggers (RLS switches stay).
-    public static func nukeStatements(_ objects: [TeamPlatformObject]) -> [String] {
-        objects.filter { !$0.dropSQL.isEmpty }.map(\.dropSQL)
-    }
 }

@@ -21,7 +21,8 @@ enum SchemaPrimitives {
         "nuke",
         summary: "Empties the schemas: drops every object in them (and the objects elsewhere that hang off them, "
             + "such as a trigger on auth.users), keeping each schema itself with exactly the owner, grants, default "
-            + "privileges and comment it had. Refuses a production database outright; never touches a platform schema.",
+            + "privileges and comment it had. With public, the team's policies and triggers on auth/storage tables go too "
+            + "(never the platform's own). Refuses a production database outright; never touches a platform schema.",
         parameters: [.init("db", "database", "the database to empty")],
         options: [schemasOption],
         returns: "NukeResult"
@@ -43,9 +44,10 @@ enum SchemaPrimitives {
                         counts: PlanCounts(destroy: drops))
         // The team's policies and triggers on auth/storage tables go with public (Supabase/).
         let team = try SupabaseCloneExtras.nukeStatements(connection, schemas, excluding: plan.savedDependents)
-        step.planLines += team.map { "- " + $0 }
+        step.planLines += team.planLines
+        step.counts.destroy += team.statements.count
         try runtime.perform(step, predicted: { runtime.notePlannedNuke(db, schemas) },
-                            apply: { try runtime.inTransaction(db) { try plan.apply(on: connection); try team.forEach { try connection.execute($0) } } })
+                            apply: { try runtime.inTransaction(db) { try plan.apply(on: connection); try team.statements.forEach { try connection.execute($0) } } })
         return [.record([
             ("schemas", .list(schemas.map(LuaValue.string))), ("tables", LuaValue(plan.droppedTables.count)),
             ("rows", LuaValue(rows)), ("objects", LuaValue(drops)),
@@ -57,8 +59,9 @@ enum SchemaPrimitives {
     static let cloneSchema = Primitive(
         "clone_schema",
         summary: "Makes dst's schemas structurally identical to src's (every object kind, grants and comments, and the "
-            + "objects in other schemas that depend on them), read from the catalogs. Inside transaction() the indexes, "
-            + "keys and triggers are added after restore() has loaded the rows.",
+            + "objects in other schemas that depend on them), read from the catalogs; with public, also the team's policies, "
+            + "triggers and RLS switches on auth/storage tables. Triggers that call out (webhooks) are listed with a warning. "
+            + "Inside transaction() the indexes, keys and triggers are added after restore() has loaded the rows.",
         parameters: [.init("src", "database", "the source"), .init("dst", "database", "the target")],
         options: [schemasOption, allowProductionOption, SupabaseCloneExtras.webhooksOption],
         returns: "CloneResult"
@@ -109,8 +112,9 @@ enum SchemaPrimitives {
 
     static let diff = Primitive(
         "diff",
-        summary: "Compares two live schemas (reads only; runs in a dry run). Returns {empty, changes, summary, sql}: "
-            + "sql is the migration that brings b to a, with hazards flagged in comments.",
+        summary: "Compares two live schemas (reads only; runs in a dry run), with public also the team's policies, triggers "
+            + "and RLS switches on auth/storage tables. Returns {empty, changes, summary, sql, notes}: "
+            + "sql is the migration that brings b to a, with hazards flagged in comments; notes (pg_cron job drift) never make it non-empty.",
         parameters: [.init("a", "database", "the reference (e.g. dev)"), .init("b", "database", "the one to bring to a (e.g. prod)")],
         options: [schemasOption],
         returns: "Diff"
