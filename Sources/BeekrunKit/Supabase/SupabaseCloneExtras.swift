@@ -117,8 +117,7 @@ enum SupabaseCloneExtras {
         guard !extra.changes.isEmpty else { return diff }
         var result = diff
         result.changes += extra.changes
-        result.sql = ([diff.sql.trimmingCharacters(in: .whitespacesAndNewlines), "-- The team's objects on platform tables (auth, storage)"]
-                      + extra.statements).filter { !$0.isEmpty }.joined(separator: "\n") + "\n"
+        result.statements += extra.statements.map { SchemaStatement(sql: $0) }
         return result
     }
 
