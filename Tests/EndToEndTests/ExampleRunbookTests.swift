@@ -50,7 +50,7 @@ struct ExampleRunbookTests {
         let before = try nightlies()
         let dry = try cli.run(["--dry-run", "examples/nightly_backup.lua"], environment: env)
         #expect(dry.status == 0, "\(dry)")
-        #expect(dry.stdout.contains("- prune_backups nightly"))
+        #expect(dry.stderr.contains("- prune_backups nightly"))
         #expect(try nightlies() == before)
     }
 }

@@ -31,7 +31,7 @@ struct RunbookErrorTests {
         let r = try BeekrunCLI().runbook("log('before')\nabort('schema drift')\nlog('third step')\n")
         #expect(r.status == 1)
         #expect(r.stderr.contains("runbooks/test.lua:2: aborted: schema drift"))
-        #expect(!r.stdout.contains("third step"))
+        #expect(!r.output.contains("third step"))
     }
 
     @Test("a primitive's error names the runbook line that called it, even through pcall")

@@ -55,6 +55,7 @@ public struct Primitive: Sendable {
 public enum PrimitiveRegistry {
     public static var all: [Primitive] {
         CorePrimitives.all + SchemaPrimitives.all + DataPrimitives.all + GitPrimitives.all + MigrationPrimitives.all
+            + ProjectPrimitives.all
     }
 
     /// Installs every primitive into the host, bound to this run.
