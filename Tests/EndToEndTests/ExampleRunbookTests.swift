@@ -19,6 +19,7 @@ struct ExampleRunbookTests {
         let db = try SupabaseFixture()
         let cli = try BeekrunCLI()
         try install(cli, "scrub_dev.lua")
+        try install(cli, "lib/scrub.lua") // the module scrub_dev.lua requires
         let env = ["DEV_DATABASE_URL": db.cluster.url(db.prod)] // scrub the one with data
         let r = try cli.run(["examples/scrub_dev.lua"], environment: env)
         #expect(r.status == 0, "\(r)")
