@@ -18,8 +18,9 @@ public final class Runtime {
     private var appliedTargets: [String?] = []
     /// Backups a dry run planned, by path: a later restore or prune_backups counts on them.
     var plannedBackups: [String: BackupPlan] = [:]
-    /// Databases a dry run planned a clone_auth into: a later restore's checks count on the users.
-    var plannedAuthClones: Set<String> = []
+    /// Schemas, per database, whose tables a dry run planned to fill (clone_auth fills auth, a
+    /// restore its tables' schemas): a later restore's reference check counts on those rows.
+    var plannedFills: [String: Set<String>] = [:]
     var openHandles: [DatabaseHandle] = []
     /// Databases this run holds the run lock on (by host, port and name: two handles to one
     /// database share it).

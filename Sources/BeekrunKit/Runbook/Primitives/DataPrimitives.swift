@@ -93,7 +93,13 @@ enum DataPrimitives {
         } else {
             plan = try Restorer.plan(connection, from: path, restoreOptions)
             // What the real run checks after loading, a dry run checks from the files.
-            if runtime.dryRun { try RestorePreflight.checkReferences(connection, path: path, restoreOptions, filledByEarlierSteps: runtime.plannedAuthClones.contains(db.identity) ? ["auth"] : []) }
+            if runtime.dryRun {
+                try RestorePreflight.checkReferences(connection, path: path, restoreOptions,
+                                                     filledByEarlierSteps: runtime.plannedFills[db.identity] ?? [])
+            }
+        }
+        if runtime.dryRun {
+            runtime.plannedFills[db.identity, default: []].formUnion(plan.tables.compactMap { $0.name.split(separator: ".").first.map(String.init) })
         }
         let step = Step(.change, "restore \(db.name)",
                         detail: "\(Format.plural(plan.tables.count, "table")), \(Format.plural(plan.rows, "row"))"
@@ -136,7 +142,7 @@ enum DataPrimitives {
         let step = Step(.change, "clone_auth \(src.name) → \(dst.name)", detail: describe(plan), target: dst, destructive: true,
                         counts: PlanCounts(add: plan.users, destroy: plan.deletedUsers))
         let counts = try runtime.perform(step, predicted: {
-            runtime.plannedAuthClones.insert(dst.identity) // a later restore's dry run may count on these users
+            runtime.plannedFills[dst.identity, default: []].insert("auth") // a later restore's dry run counts on these users
             return plan
         }, apply: {
             try runtime.inTransaction(dst) { try AuthCloner.run(from: source, to: target) }
