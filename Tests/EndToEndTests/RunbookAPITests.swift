@@ -129,7 +129,17 @@ struct RunbookAPITests {
         #expect(real.stderr.contains("auth.users"), "\(real)")
         #expect(try db.everything(db.dev) == before)
 
-        // With auth backed up too, the same restore plans and runs.
+        // The same when the backup is only planned (a dry run's backup() earlier in the run): the
+        // key values are read from the source.
+        let planned = try cli.runbook("""
+            local prod <close> = connect{url = env('PROD_DATABASE_URL'), name = 'prod', readonly = true}
+            local dev <close> = connect{url = env('DEV_DATABASE_URL'), name = 'dev'}
+            restore(dev, backup(prod, {label = 'pub'}))
+            """, name: "planned.lua", flags: ["--dry-run"], environment: db.environment)
+        #expect(planned.status == 1, "\(planned)")
+        #expect(planned.stderr.contains("missing from auth.users"), "\(planned)")
+
+                // With auth backed up too, the same restore plans and runs.
         let both = try cli.runbook("""
             local prod <close> = connect{url = env('PROD_DATABASE_URL'), name = 'prod', readonly = true}
             local dev <close> = connect{url = env('DEV_DATABASE_URL'), name = 'dev'}

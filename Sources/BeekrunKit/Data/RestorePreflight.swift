@@ -13,6 +13,42 @@ enum RestorePreflight {
         let reader = try Restorer.open(db, path, options)
         guard case .manifest(_, let tables) = reader.content else { return }
         let targets = try Restorer.prepareTargets(db, reader)
+        try check(db, restored: targets.map { ($0.oid, $0.display) }, filledByEarlierSteps: filledByEarlierSteps) { oid, columns in
+            guard let index = targets.firstIndex(where: { $0.oid == oid }) else { return [] }
+            let positions = columns.compactMap { tables[index].columns.map(\.name).firstIndex(of: $0) }
+            guard positions.count == columns.count, !positions.isEmpty else { return [] }
+            return try keyValues(folder: reader.path, table: tables[index], positions: positions)
+        }
+    }
+
+    /// The same check for a backup a dry run only planned (nothing on disk yet): the key values
+    /// are read from the source database, where the backup will read them. Tables that do not
+    /// exist in the target yet (an earlier planned step creates them) cannot be checked.
+    static func checkReferences(_ db: PGConnection, plannedFrom source: PGConnection, backup: BackupPlan,
+                                _ options: RestoreOptions, filledByEarlierSteps: Set<String> = []) throws {
+        let chosen = try BackupReader.choose(backup.tables, by: options.tables, name: { ($0.schema, $0.table) })
+        var restored: [(oid: String, display: String, table: BackupPlan.Table)] = []
+        for t in chosen {
+            if let found = try TableSelection.tableOID(db, schema: t.schema, name: t.table) { restored.append((found.oid, t.name, t)) }
+        }
+        try check(db, restored: restored.map { ($0.oid, $0.display) }, filledByEarlierSteps: filledByEarlierSteps) { oid, columns in
+            guard let t = restored.first(where: { $0.oid == oid })?.table, !columns.isEmpty else { return [] }
+            let text = columns.map { SQL.quoteIdent($0) + "::text" }
+            let json = try source.scalar("""
+                SELECT coalesce(json_agg(json_build_array(\(text.joined(separator: ", ")))), '[]')
+                FROM (SELECT DISTINCT \(columns.map(SQL.quoteIdent).joined(separator: ", ")) FROM \(SQL.qualified(t.schema, t.table))
+                      WHERE \(columns.map { SQL.quoteIdent($0) + " IS NOT NULL" }.joined(separator: " AND "))) k
+                """) ?? "[]"
+            let rows = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String]]) ?? []
+            return rows
+        }
+    }
+
+    /// Checks every foreign key from a restored table to a table left alone: the key values the
+    /// restore would load (`values(childOID, childColumns)`) must exist in the parent.
+    static func check(_ db: PGConnection, restored: [(oid: String, display: String)], filledByEarlierSteps: Set<String>,
+                      values: (String, [String]) throws -> [[String]]) throws {
+        guard !restored.isEmpty else { return }
         let keys = try db.query("""
             select k.conname, k.conrelid::oid::text, k.confrelid::regclass::text, pn.nspname,
                    (select array_to_json(array_agg(attname order by ord)) from unnest(k.conkey) with ordinality u(n, ord)
@@ -21,25 +57,22 @@ enum RestorePreflight {
                     join pg_attribute on attrelid = k.confrelid and attnum = u.n)
             from pg_constraint k join pg_class pc on pc.oid = k.confrelid join pg_namespace pn on pn.oid = pc.relnamespace
             where k.contype = 'f' and k.convalidated and k.conrelid = any($1::oid[]) and not k.confrelid = any($1::oid[])
-            """, [TableSelection.textArray(targets.map(\.oid))]).rows
+            """, [TableSelection.textArray(restored.map(\.oid))]).rows
         for k in keys where !filledByEarlierSteps.contains(k[3]!) {
-            guard let index = targets.firstIndex(where: { $0.oid == k[1]! }) else { continue }
-            let table = tables[index], target = targets[index]
+            guard let display = restored.first(where: { $0.oid == k[1]! })?.display else { continue }
             let childColumns = (try? JSONSerialization.jsonObject(with: Data(k[4]!.utf8)) as? [String]) ?? []
-            let positions = childColumns.compactMap { table.columns.map(\.name).firstIndex(of: $0) }
-            guard positions.count == childColumns.count, !positions.isEmpty else { continue }
-            let values = try keyValues(folder: reader.path, table: table, positions: positions)
-            guard !values.isEmpty else { continue }
+            let tuples = try values(k[1]!, childColumns)
+            guard !tuples.isEmpty else { continue }
             let parent = k[5]!.split(separator: ",").map(String.init)
             // Compared as text: the backup holds each value in PostgreSQL's own text form.
             let join = parent.enumerated().map { "p.\($1)::text = v.value->>\($0)" }.joined(separator: " AND ")
-            let json = "[" + values.map { "[" + $0.map(jsonString).joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+            let json = "[" + tuples.map { "[" + $0.map(jsonString).joined(separator: ",") + "]" }.joined(separator: ",") + "]"
             let missing = try db.scalar("""
                 SELECT count(*) FROM json_array_elements($1::json) v
                 WHERE NOT EXISTS (SELECT 1 FROM \(k[2]!) p WHERE \(join))
                 """, [json]) ?? "0"
             if missing != "0" {
-                throw BeekError.refused("rows of \(target.display) in the backup reference \(missing) row(s) missing from \(k[2]!) "
+                throw BeekError.refused("rows of \(display) in the backup reference \(missing) row(s) missing from \(k[2]!) "
                     + "(foreign key \(k[0]!)); restore \(k[2]!) too (back it up with its schema, e.g. schemas = {\"public\", \"auth\"}, "
                     + "or clone_auth first); nothing was restored")
             }

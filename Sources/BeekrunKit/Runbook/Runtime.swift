@@ -18,6 +18,8 @@ public final class Runtime {
     private var appliedTargets: [String?] = []
     /// Backups a dry run planned, by path: a later restore or prune_backups counts on them.
     var plannedBackups: [String: BackupPlan] = [:]
+    /// The database each planned backup would read, for a later dry-run restore's checks.
+    var plannedBackupSources: [String: DatabaseHandle] = [:]
     /// Schemas, per database, whose tables a dry run planned to fill (clone_auth fills auth, a
     /// restore its tables' schemas): a later restore's reference check counts on those rows.
     var plannedFills: [String: Set<String>] = [:]

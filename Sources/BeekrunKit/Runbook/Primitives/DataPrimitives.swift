@@ -44,6 +44,7 @@ enum DataPrimitives {
                         planLines: ["→ \(plan.path)"] + plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" })
         let handle = try runtime.perform(step, predicted: {
             runtime.plannedBackups[plan.path] = plan // restore and prune_backups later in the dry run see it
+            runtime.plannedBackupSources[plan.path] = db
             return BackupHandle(.planned(plan))
         }, apply: {
             BackupHandle(.written(try BackupWriter.run(connection, backupOptions)))
@@ -90,6 +91,10 @@ enum DataPrimitives {
         }
         if let backupPlan = runtime.plannedBackups[path] {
             plan = try Restorer.plan(connection, backup: backupPlan, restoreOptions)
+            if let source = runtime.plannedBackupSources[path] {
+                try RestorePreflight.checkReferences(connection, plannedFrom: try source.connectionOrThrow(), backup: backupPlan,
+                                                     restoreOptions, filledByEarlierSteps: runtime.plannedFills[db.identity] ?? [])
+            }
         } else {
             plan = try Restorer.plan(connection, from: path, restoreOptions)
             // What the real run checks after loading, a dry run checks from the files.
