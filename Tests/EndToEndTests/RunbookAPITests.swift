@@ -450,6 +450,13 @@ struct RunbookAPITests {
             for field in luaClass.fields { #expect(meta.contains("---@field \(field.name) \(field.type)"), "\(luaClass.name).\(field.name)") }
         }
         let readme = try String(contentsOf: ExampleRunbookTests.repository.appendingPathComponent("README.md"), encoding: .utf8)
-        for primitive in PrimitiveRegistry.all { #expect(readme.contains("`\(primitive.name)"), "README lacks \(primitive.name)") }
+        for primitive in PrimitiveRegistry.all {
+            #expect(readme.contains("`\(primitive.name)"), "README lacks \(primitive.name)")
+            // The README's table row of the primitive names each of its options (`key=`).
+            let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(primitive.name)") || $0.hasPrefix("| ") && $0.contains(", `\(primitive.name)") }
+            for option in primitive.options {
+                #expect(row?.contains("\(option.key)=") == true, "README's row for \(primitive.name) lacks \(option.key)=")
+            }
+        }
     }
 }
