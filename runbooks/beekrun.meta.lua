@@ -13,14 +13,31 @@
 ---@field closed boolean closed already
 ---@field server_version integer? e.g. 150018
 
----backup() result (in a dry run: the backup that would be written).
+---backup() result, a plain table (in a dry run: the backup that would be written).
 ---@class Backup
 ---@field path string the backup folder
+---@field label string the label in the folder name
+---@field time string UTC time in the folder name, YYYY-MM-DDTHH:MM:SSZ
 ---@field tables integer tables backed up
 ---@field rows integer rows backed up
 ---@field bytes integer bytes of table files (an estimate in a dry run)
 ---@field planned boolean true in a dry run: nothing was written
 ---@field table_rows table<string, integer> rows per table, keyed by schema.name
+
+---One list_backups{} entry, a plain table; restore() accepts it.
+---@class BackupEntry
+---@field path string the backup folder
+---@field label string the label in the folder name
+---@field time string UTC time in the folder name, YYYY-MM-DDTHH:MM:SSZ
+---@field tables integer tables in the manifest
+---@field rows integer rows in the manifest
+---@field bytes integer bytes of table files
+---@field verified boolean? every file matches its SHA-256 (nil unless verify = true)
+
+---write_file() result.
+---@class WriteFileResult
+---@field path string the file, relative to the project
+---@field bytes integer bytes written (to be, in a dry run)
 
 ---restore() result.
 ---@class RestoreResult
@@ -64,7 +81,7 @@
 ---@class Diff
 ---@field empty boolean the schemas are the same
 ---@field changes DiffChange[] every difference
----@field summary string + / - / ~ lines and a closing count line
+---@field summary string + / - / ~ lines and a closing "Differences: X to add, Y to change, Z to destroy." line
 ---@field sql string the migration that brings b to a; hazards flagged in -- comments
 ---@field notes string[] drift that is not schema and never copied (pg_cron jobs by name and schedule); does not affect empty
 
@@ -150,11 +167,11 @@ function connect(opts) end
 ---@return table[]
 function query(db, sql, ...) end
 
----Runs a writing statement (planned only in a dry run). Returns the number of rows affected. Without parameters the SQL may hold several statements.
+---Runs a writing statement (planned only in a dry run). Returns the number of rows affected; nil in a dry run, where the count is unknown. Without parameters the SQL may hold several statements. Refused, in a dry run as for real, on a readonly connection and for several statements with parameters.
 ---@param db database a handle from connect
 ---@param sql string statement(s); $1, $2 … are parameters
 ---@param ... any parameter values (nil is NULL)
----@return integer
+---@return integer?
 function exec(db, sql, ...) end
 
 ---Runs the function's steps on db in one transaction: all of them land, or none.
@@ -177,9 +194,9 @@ function log(...) end
 ---@param ... any values, joined with tabs
 function print(...) end
 
----A yes/no guard: asks on the terminal (yes with --yes; assumed in a dry run). Declining, or no terminal without --yes, stops the run.
+---A yes/no guard: asks on the terminal (yes with --yes; assumed in a dry run). Declining, or no terminal without --yes, stops the run (exit 1), so it only ever returns true.
 ---@param message string the question
----@return boolean
+---@return true
 function confirm(message) end
 
 ---Stops the run with exit code 1 and the message.
@@ -211,7 +228,7 @@ function clone_schema(src, dst, opts) end
 ---@return Diff
 function diff(a, b, opts) end
 
----One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one JSON file per table. Returns a backup object (path, tables, rows, bytes).
+---One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one JSON file per table. Any schema may be backed up, auth too (schemas = {"public", "auth"}). Returns a Backup table (path, label, time, tables, rows, bytes, planned, table_rows).
 ---@param db database the database to back up
 ---@param opts? {dir?: string, label?: string, schemas?: string[], tables?: string[], exclude?: string[]}
 --- * `dir`: the folder receiving backups (default BEEK_BACKUP_DIR, else backups/)
@@ -239,7 +256,15 @@ function restore(db, backup, opts) end
 ---@return AuthCloneResult
 function clone_auth(src, dst, opts) end
 
----Retention: removes all but the newest `keep` complete backups of a label (partial ones are left alone). Planned only in a dry run. Returns {kept, removed} lists of paths.
+---The complete backups in a folder, newest first (by the time in the folder name, then its -2, -3 … sequence as a number). Each is a plain table {path, label, time, tables, rows, bytes, verified} that restore() accepts. Reads only (runs in a dry run, where backups planned earlier in the run are left out).
+---@param opts? {label?: string, dir?: string, verify?: boolean}
+--- * `label`: only this label's backups (default: all labels)
+--- * `dir`: the backups folder (default BEEK_BACKUP_DIR, else backups/)
+--- * `verify`: check every table file against the manifest's SHA-256 (reads every file; default false, and then `verified` is nil)
+---@return BackupEntry[]
+function list_backups(opts) end
+
+---Retention: removes all but the newest `keep` complete backups of a label (partial ones are left alone), newest by time and then by -2, -3 … sequence as a number. Planned only in a dry run, where a backup planned earlier in the run counts as written. Returns {kept, removed} lists of paths.
 ---@param opts {label: string, keep: integer, dir?: string}
 --- * `label`: whose backups, e.g. "prod"
 --- * `keep`: how many of the newest to keep (at least 1)
@@ -289,3 +314,14 @@ function clone_buckets(src, dst, opts) end
 --- * `schemas`: the schemas (default {"public"}); platform schemas are refused
 ---@return PlatformState
 function platform_state(db, opts) end
+
+---Loads a Lua module of the project once and returns what it returns: "lib.sync_steps" is lib/sync_steps.lua next to the running runbook, else runbooks/lib/sync_steps.lua. Only Lua source inside the project: no C modules, no precompiled chunks, no paths. Errors name the module's file and line.
+---@param name string dotted module name, e.g. "lib.sync_steps"
+---@return any
+function require(name) end
+
+---Writes TEXT to a file inside the project (relative paths are the project's; folders are created). A dry run writes nothing and says what it would write; a path outside the project is refused. Returns {path, bytes}.
+---@param path string e.g. "Migrations/005_fix_drift.sql"
+---@param text string the whole content
+---@return WriteFileResult
+function write_file(path, text) end

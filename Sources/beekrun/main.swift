@@ -9,7 +9,10 @@ struct Beekrun: ParsableCommand {
         abstract: "Run database-operations runbooks written in Lua against PostgreSQL and Supabase.",
         discussion: """
             SCRIPT is a path (runbooks/sync.lua) or a bare name found in ./runbooks/ (sync.lua).
-            Arguments after SCRIPT are given to the runbook as `args`.
+            Arguments after SCRIPT are given to the runbook as `args`; beekrun's own flags go
+            before SCRIPT (after it they are refused, unless after `--`).
+            Step lines, logs and the plan go to standard error; the runbook's print() alone
+            goes to standard output (beekrun drift.lua > migration.sql).
 
             beekrun mark-production URL     marks a database as production: every beekrun
                                             connection to it is treated as production.
@@ -38,6 +41,9 @@ struct Beekrun: ParsableCommand {
     @Flag(name: .long, help: "Show a Lua traceback under runbook errors.")
     var verbose = false
 
+    @Flag(name: .long, help: "Write the step log on standard error as one JSON object per line (for CI).")
+    var json = false
+
     @Flag(name: .long, help: "Print the runbook API as a LuaLS definition file (for editor completion) and exit.")
     var api = false
 
@@ -57,7 +63,7 @@ struct Beekrun: ParsableCommand {
             return 2
         }
         if ProductionMarkCommand.names.contains(script), !FileManager.default.fileExists(atPath: script) {
-            return ProductionMarkCommand.run(script, arguments: arguments, assumeYes: yes, reporter: Reporter(terminal: .detect()))
+            return ProductionMarkCommand.run(script, arguments: arguments, assumeYes: yes, reporter: Reporter(terminal: .detect(), json: json))
         }
         let options: RunOptions
         do {
@@ -67,12 +73,15 @@ struct Beekrun: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.userMessage)\n".utf8))
             return 2
         }
-        let reporter = Reporter(terminal: .detect())
+        let reporter = Reporter(terminal: .detect(), json: json)
         guard sandbox else { return RunbookRunner.run(options, reporter: reporter) }
         return runInSandbox(options, reporter: reporter)
     }
 
-    /// The script (already resolved to an absolute path) runs inside the sandbox's repository.
+    /// The script runs against the sandbox's databases and git repository, from the project's
+    /// own directory: relative paths in the runbook (a migration file, a backup beside it)
+    /// resolve as they do outside the sandbox, and a `--var` (BEEK_BACKUP_DIR too) wins over
+    /// the sandbox's defaults.
     func runInSandbox(_ options: RunOptions, reporter: Reporter) -> Int32 {
         let project = FileManager.default.currentDirectoryPath
         let world: Sandbox
@@ -82,9 +91,10 @@ struct Beekrun: ParsableCommand {
         }
         defer { world.remove() }
         var options = options
-        options.environment.merge(world.environment) { $1 }
-        FileManager.default.changeCurrentDirectoryPath(world.repository)
-        defer { FileManager.default.changeCurrentDirectoryPath(project) }
+        for (key, value) in world.environment where !options.commandLineVariables.contains(key) {
+            options.environment[key] = value
+        }
+        options.gitDirectory = world.repository
         return RunbookRunner.run(options, reporter: reporter)
     }
 }

@@ -214,7 +214,7 @@ struct SchemaDiffTests {
         let diff = try Diff.compare(a: try cluster.connect(a), b: try cluster.connect(b), schemas: Self.schemas)
         #expect(diff.summary.contains("- column public.items.note"))
         #expect(diff.summary.contains("+ table public.n"))
-        #expect(diff.summary.hasSuffix("Plan: 1 to add, 0 to change, 1 to destroy."))
+        #expect(diff.summary.hasSuffix("Differences: 1 to add, 0 to change, 1 to destroy."))
         #expect(diff.sql.contains("-- HAZARD: drops column note with its data\nALTER TABLE public.items DROP COLUMN note;"))
     }
 

@@ -19,6 +19,7 @@ struct ExampleRunbookTests {
         let db = try SupabaseFixture()
         let cli = try BeekrunCLI()
         try install(cli, "scrub_dev.lua")
+        try install(cli, "lib/scrub.lua") // the module scrub_dev.lua requires
         let env = ["DEV_DATABASE_URL": db.cluster.url(db.prod)] // scrub the one with data
         let r = try cli.run(["examples/scrub_dev.lua"], environment: env)
         #expect(r.status == 0, "\(r)")
@@ -50,7 +51,7 @@ struct ExampleRunbookTests {
         let before = try nightlies()
         let dry = try cli.run(["--dry-run", "examples/nightly_backup.lua"], environment: env)
         #expect(dry.status == 0, "\(dry)")
-        #expect(dry.stdout.contains("- prune_backups nightly"))
+        #expect(dry.stderr.contains("- prune_backups nightly"))
         #expect(try nightlies() == before)
     }
 }

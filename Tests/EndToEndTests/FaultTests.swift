@@ -71,7 +71,7 @@ struct FaultTests {
         try cli.installShippedRunbooks()
         let r = try cli.run(["--yes", "sync.lua"], environment: db.environment)
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("dev is a clone of prod"))
+        #expect(r.stderr.contains("dev is a clone of prod"))
         #expect(try db.schema(db.dev) == db.schema(db.prod))
         for table in [#"public."Robert'); DROP TABLE public.hives;--""#, #"public."user""#, "public.hives"] {
             #expect(try db.checksum(db.dev, table) == db.checksum(db.prod, table), "\(table)")

@@ -54,8 +54,8 @@ struct MigrateRunbookTests {
         let r = try cli.runbook("local db <close> = connect{url = env('DB')}\nprint(migrate(db, 'Migrations/003.sql').applied)",
                                 flags: ["--dry-run"], environment: ["DB": cluster.url(db)])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("~ migrate"))
-        #expect(r.stdout.contains("create table planned"))
+        #expect(r.stderr.contains("~ migrate"))
+        #expect(r.stderr.contains("create table planned"))
         #expect(try cluster.psql(db, "select to_regclass('planned') is null") == "t")
     }
 

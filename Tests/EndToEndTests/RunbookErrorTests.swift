@@ -31,7 +31,7 @@ struct RunbookErrorTests {
         let r = try BeekrunCLI().runbook("log('before')\nabort('schema drift')\nlog('third step')\n")
         #expect(r.status == 1)
         #expect(r.stderr.contains("runbooks/test.lua:2: aborted: schema drift"))
-        #expect(!r.stdout.contains("third step"))
+        #expect(!r.output.contains("third step"))
     }
 
     @Test("a primitive's error names the runbook line that called it, even through pcall")
@@ -76,7 +76,7 @@ struct RunbookErrorTests {
         #expect(r.stderr.contains("unknown global 'conect' (did you mean 'connect'?)"))
     }
 
-    @Test("the sandbox has no io, os.execute, load or require")
+    @Test("the sandbox has no io, os.execute, load or package (require loads only project modules)")
     func sandbox() throws {
         let cli = try BeekrunCLI()
         let r = try cli.runbook("""
@@ -84,7 +84,7 @@ struct RunbookErrorTests {
             print(type(os.time), type(os.date), type(os.clock), os.execute, os.getenv, os.remove)
             print(pcall(function() return io end))
             print(pcall(function() return load end))
-            print(pcall(function() return require end))
+            print(pcall(function() return package end))
             print(pcall(function() return debug end))
             print(string.dump)
             """)

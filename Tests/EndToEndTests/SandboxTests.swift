@@ -18,8 +18,8 @@ struct SandboxTests {
         try cli.installShippedRunbooks()
         let r = try cli.run(["--sandbox", "--yes", "sync.lua"])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("dev is a clone of prod"))
-        let root = try #require(sandboxRoot(in: r.stdout))
+        #expect(r.stderr.contains("dev is a clone of prod"))
+        let root = try #require(sandboxRoot(in: r.stderr))
         #expect(!FileManager.default.fileExists(atPath: root))
     }
 
@@ -29,7 +29,7 @@ struct SandboxTests {
         let r = try cli.runbook("local prod <close> = connect{url = env('PROD_DATABASE_URL')}\nerror('boom')", flags: ["--sandbox"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("runbooks/test.lua:2: boom"))
-        let root = try #require(sandboxRoot(in: r.stdout))
+        let root = try #require(sandboxRoot(in: r.stderr))
         #expect(!FileManager.default.fileExists(atPath: root))
     }
 

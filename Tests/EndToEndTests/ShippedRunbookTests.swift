@@ -16,7 +16,7 @@ struct ShippedRunbookTests {
         #expect(try db.schema(db.prod) != db.schema(db.dev))
         let r = try cli.run(["--yes", "sync.lua"], environment: db.environment)
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("dev is a clone of prod"))
+        #expect(r.stderr.contains("dev is a clone of prod"))
         // Equal but for the webhook, which sync.lua clones disabled (SupabasePlatformTests).
         #expect(try db.schemaWithWebhooksEnabled(db.dev) == db.schema(db.prod))
         for table in Self.publicTables {
@@ -104,7 +104,7 @@ struct ShippedRunbookTests {
         #expect(!first.stdout.contains("column public.hives.color"))
         let again = try cli.run(["--yes", "migrate.lua", "Migrations/004_add_hive_color.sql"], environment: db.environment)
         #expect(again.status == 0, "\(again)")
-        #expect(again.stdout.contains("already applied"))
+        #expect(again.output.contains("already applied"))
         try cli.write("Migrations/004_add_hive_color.sql", "ALTER TABLE public.hives ADD COLUMN colour text;\n")
         let changed = try cli.run(["--yes", "migrate.lua", "Migrations/004_add_hive_color.sql"], environment: db.environment)
         #expect(changed.status == 1)
@@ -130,13 +130,13 @@ struct ShippedRunbookTests {
 
         let sync = try cli.run(["--dry-run", "sync.lua"], environment: db.environment)
         #expect(sync.status == 0, "\(sync)")
-        #expect(sync.stdout.contains("- nuke dev"))
-        #expect(sync.stdout.contains("+ clone_schema prod → dev"))
-        #expect(sync.stdout.contains("~ restore dev"))
-        #expect(sync.stdout.contains("Nothing was changed (dry run)"))
+        #expect(sync.stderr.contains("- nuke dev"))
+        #expect(sync.stderr.contains("+ clone_schema prod → dev"))
+        #expect(sync.stderr.contains("~ restore dev"))
+        #expect(sync.stderr.contains("Nothing was changed (dry run)"))
         let migrate = try cli.run(["--dry-run", "migrate.lua", "Migrations/004.sql"], environment: db.environment)
         #expect(migrate.status == 0, "\(migrate)")
-        #expect(migrate.stdout.contains("~ migrate prod"))
+        #expect(migrate.stderr.contains("~ migrate prod"))
         let promote = try cli.run(["--dry-run", "promote.lua"], environment: db.environment)
         #expect(promote.status == 1) // dev has drifted: promote refuses, as it should
         #expect(promote.stderr.contains("schema drift"))

@@ -4,7 +4,7 @@ import Foundation
 /// A sandboxed Lua 5.4 state that runs one runbook.
 ///
 /// - Only string, table, math, utf8, coroutine and `os.time/date/clock` are there: no io,
-///   no os.execute, no load/dofile/require, no debug.
+///   no os.execute, no load/dofile, no debug; `require` loads only Lua source files of the project.
 /// - Swift functions are called through C trampolines (`beek_pushswiftfunction`): a Swift
 ///   callback returns an error value and the trampoline raises it, so `lua_error` never
 ///   unwinds Swift frames.

@@ -6,14 +6,16 @@ import Glibc
 /// What the process is attached to: decides colour, progress redraws and whether a
 /// confirmation can be asked at all.
 public struct Terminal: Sendable {
-    /// Standard output is a terminal: colour and live progress are allowed.
+    /// Standard error, where beekrun's own lines go, is a terminal and so is standard output:
+    /// colour and live progress are allowed. The contract promises none of either when
+    /// standard output is not a terminal (`beekrun x.lua > plan.txt` in a script or CI).
     public var interactiveOutput: Bool
     /// Standard input is a terminal: a confirmation can be asked.
     public var interactiveInput: Bool
     public var colour: Bool
 
     public static func detect(environment: [String: String] = ProcessInfo.processInfo.environment) -> Terminal {
-        let out = isatty(STDOUT_FILENO) == 1
+        let out = isatty(STDERR_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         let input = isatty(STDIN_FILENO) == 1
         let noColour = environment["NO_COLOR"] != nil || environment["TERM"] == "dumb"
         return Terminal(interactiveOutput: out, interactiveInput: input, colour: out && !noColour)

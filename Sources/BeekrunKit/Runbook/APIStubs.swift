@@ -16,11 +16,21 @@ public enum APIStubs {
             ("production", "boolean", "marked production"), ("readonly", "boolean", "read-only session"),
             ("closed", "boolean", "closed already"), ("server_version", "integer?", "e.g. 150018"),
         ]),
-        LuaClass(name: "Backup", doc: "backup() result (in a dry run: the backup that would be written).", fields: [
-            ("path", "string", "the backup folder"), ("tables", "integer", "tables backed up"),
+        LuaClass(name: "Backup", doc: "backup() result, a plain table (in a dry run: the backup that would be written).", fields: [
+            ("path", "string", "the backup folder"), ("label", "string", "the label in the folder name"),
+            ("time", "string", "UTC time in the folder name, YYYY-MM-DDTHH:MM:SSZ"), ("tables", "integer", "tables backed up"),
             ("rows", "integer", "rows backed up"), ("bytes", "integer", "bytes of table files (an estimate in a dry run)"),
             ("planned", "boolean", "true in a dry run: nothing was written"),
             ("table_rows", "table<string, integer>", "rows per table, keyed by schema.name"),
+        ]),
+        LuaClass(name: "BackupEntry", doc: "One list_backups{} entry, a plain table; restore() accepts it.", fields: [
+            ("path", "string", "the backup folder"), ("label", "string", "the label in the folder name"),
+            ("time", "string", "UTC time in the folder name, YYYY-MM-DDTHH:MM:SSZ"), ("tables", "integer", "tables in the manifest"),
+            ("rows", "integer", "rows in the manifest"), ("bytes", "integer", "bytes of table files"),
+            ("verified", "boolean?", "every file matches its SHA-256 (nil unless verify = true)"),
+        ]),
+        LuaClass(name: "WriteFileResult", doc: "write_file() result.", fields: [
+            ("path", "string", "the file, relative to the project"), ("bytes", "integer", "bytes written (to be, in a dry run)"),
         ]),
         LuaClass(name: "RestoreResult", doc: "restore() result.", fields: [
             ("tables", "integer", "tables loaded"), ("rows", "integer", "rows loaded"), ("bytes", "integer", "bytes read"),
@@ -47,7 +57,7 @@ public enum APIStubs {
         ]),
         LuaClass(name: "Diff", doc: "diff(a, b) result.", fields: [
             ("empty", "boolean", "the schemas are the same"), ("changes", "DiffChange[]", "every difference"),
-            ("summary", "string", "+ / - / ~ lines and a closing count line"),
+            ("summary", "string", "+ / - / ~ lines and a closing \"Differences: X to add, Y to change, Z to destroy.\" line"),
             ("sql", "string", "the migration that brings b to a; hazards flagged in -- comments"),
             ("notes", "string[]", "drift that is not schema and never copied (pg_cron jobs by name and schedule); does not affect empty"),
         ]),

@@ -1,5 +1,8 @@
-/// What `backup()` returns: the backup written (or, in a dry run, the one that would be).
-/// `restore()` takes it, or a path.
+import Foundation
+
+/// A backup written by `backup()` (or, in a dry run, the one that would be). Runbooks get it
+/// as a plain table (`luaRecord`) that `pairs` can walk; `restore()` takes that table, a
+/// `list_backups{}` entry, or a path.
 public final class BackupHandle: LuaHandle {
     public static let luaTypeName = "backup"
 
@@ -41,4 +44,18 @@ public final class BackupHandle: LuaHandle {
     }
 
     public var luaDescription: String { "backup \(path)" }
+
+    /// `{path, label, time, tables, rows, bytes, planned, table_rows}`, as `list_backups` shows
+    /// a backup (label and time from the folder name).
+    var luaRecord: LuaValue {
+        let folder = URL(fileURLWithPath: path)
+        let entry = BackupCatalog.parse(name: folder.lastPathComponent, in: folder.deletingLastPathComponent().path)
+        return .record(["path", "label", "time", "tables", "rows", "bytes", "planned", "table_rows"].map { key in
+            switch key {
+            case "label": return (key, LuaValue(entry?.label))
+            case "time": return (key, LuaValue(entry?.time))
+            default: return (key, luaField(key) ?? .nil)
+            }
+        })
+    }
 }

@@ -21,11 +21,13 @@ public enum Invocation {
         } else if envFile != nil {
             throw BeekError.usage("--env-file \(envPath): no such file")
         }
+        var commandLineVariables: Set<String> = []
         for assignment in vars {
             guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
                 throw BeekError.usage("--var \(assignment): expected KEY=VALUE")
             }
             environment[String(assignment[..<eq])] = String(assignment[assignment.index(after: eq)...])
+            commandLineVariables.insert(String(assignment[..<eq]))
         }
         registerSecrets(in: environment)
         var memoryLimit = 1 << 30
@@ -33,8 +35,32 @@ public enum Invocation {
             guard let mb = Int(text), mb > 0 else { throw BeekError.usage("BEEK_MEMORY_LIMIT_MB=\(text): expected a number of megabytes") }
             memoryLimit = mb << 20
         }
-        return RunOptions(scriptPath: path, displayPath: display, arguments: arguments, dryRun: dryRun,
-                          assumeYes: assumeYes, environment: environment, verbose: verbose, memoryLimit: memoryLimit)
+        try refuseOwnFlags(in: arguments)
+        var arguments = arguments
+        if let separator = arguments.firstIndex(of: "--") { arguments.remove(at: separator) }
+        var options = RunOptions(scriptPath: path, displayPath: display, arguments: arguments, dryRun: dryRun,
+                                 assumeYes: assumeYes, environment: environment, verbose: verbose, memoryLimit: memoryLimit,
+                                 projectDirectory: directory)
+        options.commandLineVariables = commandLineVariables
+        return options
+    }
+
+    /// beekrun's own flags, which are never runbook arguments by accident.
+    static let ownFlags = ["--dry-run", "--yes", "--env-file", "--var", "--sandbox", "--verbose", "--json", "--api"]
+
+    /// `beekrun x.lua a --var K=V` must not quietly hand `--var` to the runbook (which then
+    /// says K is not set): beekrun's flags go before the script. A runbook that really wants
+    /// such an argument gets it after `--` (`beekrun x.lua -- --yes`).
+    static func refuseOwnFlags(in arguments: [String]) throws {
+        for argument in arguments {
+            if argument == "--" { return }
+            let flag = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if ownFlags.contains(flag) {
+                throw BeekError.usage("\(flag) comes after the script, where it would be an argument for the runbook: "
+                    + "put beekrun's flags before SCRIPT.lua (beekrun \(flag == "--var" || flag == "--env-file" ? flag + " ..." : flag) SCRIPT.lua ARG...), "
+                    + "or after -- to hand it to the runbook as an argument")
+            }
+        }
     }
 
     /// `runbooks/sync.lua` as given, or a bare name (`sync.lua`, `sync`) found in `./runbooks/`.

@@ -56,6 +56,7 @@ public enum PrimitiveRegistry {
     public static var all: [Primitive] {
         CorePrimitives.all + SchemaPrimitives.all + DataPrimitives.all + GitPrimitives.all + MigrationPrimitives.all
             + SupabasePrimitives.all
+            + ProjectPrimitives.all
     }
 
     /// Installs every primitive into the host, bound to this run.

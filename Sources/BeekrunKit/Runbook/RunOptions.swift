@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the command line decided for one run.
 public struct RunOptions {
     /// The script file to run, as found on disk.
@@ -14,6 +16,14 @@ public struct RunOptions {
     public var verbose: Bool
     /// Bytes of Lua memory a runbook may use.
     public var memoryLimit: Int
+    /// The project: the directory beekrun was started in. Relative paths in a runbook resolve
+    /// against it (also in the sandbox); `write_file` and `require` stay inside it.
+    public var projectDirectory: String
+    /// The git working tree that `git.status` and `git_merge` use (the project; the sandbox's
+    /// scratch repository under --sandbox).
+    public var gitDirectory: String
+    /// Variables set with `--var`: nothing else (not even the sandbox) overrides them.
+    public var commandLineVariables: Set<String> = []
 
     /// Where backups and the audit trail go: `BEEK_BACKUP_DIR`, default `backups`.
     public var backupDirectory: String {
@@ -23,7 +33,7 @@ public struct RunOptions {
 
     public init(scriptPath: String, displayPath: String? = nil, arguments: [String] = [], dryRun: Bool = false,
                 assumeYes: Bool = false, environment: [String: String] = [:], verbose: Bool = false,
-                memoryLimit: Int = 1 << 30) {
+                memoryLimit: Int = 1 << 30, projectDirectory: String = FileManager.default.currentDirectoryPath) {
         self.scriptPath = scriptPath
         self.displayPath = displayPath ?? scriptPath
         self.arguments = arguments
@@ -32,5 +42,7 @@ public struct RunOptions {
         self.environment = environment
         self.verbose = verbose
         self.memoryLimit = memoryLimit
+        self.projectDirectory = projectDirectory
+        gitDirectory = projectDirectory
     }
 }

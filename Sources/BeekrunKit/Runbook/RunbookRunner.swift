@@ -29,17 +29,18 @@ public enum RunbookRunner {
             if options.verbose, let traceback = host.lastTraceback { reporter.detail(traceback) }
             runtime.auditRunEnd(result: "failed", message: message, seconds: watch.seconds)
             if options.dryRun {
-                reporter.print("Dry run stopped: \(runtime.plan.summary) Nothing was changed.")
+                reporter.summary("Dry run stopped: \(runtime.plan.summary) Nothing was changed.")
             } else {
-                reporter.print("Failed after \(Format.duration(watch.seconds)) (\(Format.plural(runtime.stepsRun, "step")) done).")
+                reporter.summary("Failed after \(Format.duration(watch.seconds)) (\(Format.plural(runtime.stepsRun, "step")) done).")
             }
             return 1
         }
         runtime.auditRunEnd(result: "ok", message: nil, seconds: watch.seconds)
         if options.dryRun {
-            reporter.print("\(runtime.plan.summary) Nothing was changed (dry run).")
+            reporter.summary("\(runtime.plan.summary) Nothing was changed (dry run).")
         } else {
-            reporter.print("Done in \(Format.duration(watch.seconds)): \(Format.plural(runtime.stepsRun, "change")) applied.")
+            let rolledBack = runtime.stepsRolledBack > 0 ? " (\(runtime.stepsRolledBack) more rolled back)" : ""
+            reporter.summary("Done in \(Format.duration(watch.seconds)): \(Format.plural(runtime.stepsRun, "change")) applied\(rolledBack).")
         }
         return 0
     }

@@ -10,8 +10,19 @@ public final class Runtime {
     public let plan = Plan()
     /// Databases whose destructive steps the user already confirmed in this run.
     private var confirmedDatabases: Set<String> = []
-    /// Steps that ran (not planned), for the closing line.
+    /// Steps that ran (not planned) and were not rolled back, for the closing line.
     public private(set) var stepsRun = 0
+    /// Steps that ran and then were rolled back with their transaction.
+    public private(set) var stepsRolledBack = 0
+    /// The database each step that ran wrote to (nil: not a database), in order.
+    private var appliedTargets: [String?] = []
+    /// Backups a dry run planned, by path: a later restore or prune_backups counts on them.
+    var plannedBackups: [String: BackupPlan] = [:]
+    /// The database each planned backup would read, for a later dry-run restore's checks.
+    var plannedBackupSources: [String: DatabaseHandle] = [:]
+    /// Schemas, per database, whose tables a dry run planned to fill (clone_auth fills auth, a
+    /// restore its tables' schemas): a later restore's reference check counts on those rows.
+    var plannedFills: [String: Set<String>] = [:]
     var openHandles: [DatabaseHandle] = []
     /// Databases this run holds the run lock on (by host, port and name: two handles to one
     /// database share it).
@@ -48,6 +59,7 @@ public final class Runtime {
             if let target = step.target { try lock(target) }
             let result = try apply()
             stepsRun += 1
+            appliedTargets.append(step.target?.identity)
             let text = [step.detail, outcome(result)].filter { !$0.isEmpty }.joined(separator: " · ")
             reporter.done(step.title, text, seconds: watch.seconds)
             audit?.record(step: step.title, target: step.target?.target.description, result: "ok", message: text, seconds: watch.seconds)
@@ -78,6 +90,18 @@ public final class Runtime {
     }
 
     // MARK: Transactions and postponed work
+
+    /// Where the steps applied so far end, for `rolledBack(_:since:)`.
+    var appliedMark: Int { appliedTargets.count }
+
+    /// A transaction on `db` rolled back: the steps on `db` since `mark` did not happen after all.
+    func rolledBack(_ db: DatabaseHandle, since mark: Int) {
+        guard mark < appliedTargets.count else { return }
+        let undone = appliedTargets[mark...].filter { $0 == db.identity }.count
+        appliedTargets = Array(appliedTargets[..<mark]) + appliedTargets[mark...].filter { $0 != db.identity }
+        stepsRun -= undone
+        stepsRolledBack += undone
+    }
 
     /// Runs `body` in a transaction of its own unless the runbook already opened one on `db`.
     func inTransaction<T>(_ db: DatabaseHandle, _ body: () throws -> T) throws -> T {
@@ -182,7 +206,7 @@ public final class Runtime {
                 "\(what): this needs confirmation, and there is no terminal to ask on. Nothing was changed by this step; rerun with --yes to confirm.")
         }
         reporter.warning(what)
-        reporter.print("Type the database name '\(expected)' to continue, anything else to stop:")
+        reporter.prompt("Type the database name '\(expected)' to continue, anything else to stop:")
         guard let answer = reporter.terminal.readLine(), answer.trimmingCharacters(in: .whitespaces) == expected else {
             throw BeekError.notConfirmed("not confirmed: \(what)")
         }
@@ -202,7 +226,7 @@ public final class Runtime {
             throw BeekError.notConfirmed(
                 "\(message): needs confirmation and there is no terminal to ask on; rerun with --yes to confirm")
         }
-        reporter.print("\(message) [y/N]")
+        reporter.prompt("\(message) [y/N]")
         let answer = reporter.terminal.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard answer == "y" || answer == "yes" else { throw BeekError.notConfirmed("not confirmed: \(message)") }
     }

@@ -2,9 +2,11 @@ import Foundation
 
 /// How SQL values cross into Lua and back.
 ///
-/// Results: booleans, integers and floating-point numbers become Lua booleans and numbers;
-/// `numeric` becomes a number too (as pgmoon does) — exact text is one `::text` cast away;
-/// everything else (text, json, timestamps, uuids, arrays) stays the server's text; NULL is nil.
+/// Results: booleans become Lua booleans; `smallint`, `integer`, `bigint` and `oid` become Lua
+/// integers (64-bit, so every bigint is exact, beyond 2^53 too); `real` and `double precision`
+/// become Lua floats; `numeric` stays the server's exact text (`"12345678901234567.89"`, also
+/// `"NaN"`), since a float would round it: `tonumber()` it when a float is good enough.
+/// Everything else (text, json, timestamps, uuids, arrays) stays the server's text; NULL is nil.
 enum SQLValues {
     static func luaRows(_ result: PGResult) -> LuaValue {
         let names = result.columnNames
@@ -27,7 +29,8 @@ enum SQLValues {
         case PGType.bool: return .bool(text == "t")
         case PGType.int2, PGType.int4, PGType.int8, PGType.oid:
             return Int64(text).map(LuaValue.integer) ?? .string(text)
-        case PGType.float4, PGType.float8, PGType.numeric:
+        case PGType.numeric: return .string(text)
+        case PGType.float4, PGType.float8:
             switch text {
             case "NaN": return .number(.nan)
             case "Infinity": return .number(.infinity)

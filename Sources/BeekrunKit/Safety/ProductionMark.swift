@@ -59,7 +59,7 @@ public enum ProductionMarkCommand {
                         return 1
                     }
                     let name = target.database ?? ""
-                    reporter.print("Type the database name '\(name)' to remove its production mark:")
+                    reporter.prompt("Type the database name '\(name)' to remove its production mark:")
                     guard reporter.terminal.readLine()?.trimmingCharacters(in: .whitespaces) == name else {
                         reporter.error("not confirmed")
                         return 1

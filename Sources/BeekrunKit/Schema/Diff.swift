@@ -43,7 +43,8 @@ public struct SchemaDiff: Sendable {
         var lines = changes.map(\.description)
         let add = changes.filter { $0.change == .add }.count, alter = changes.filter { $0.change == .alter }.count
         let drop = changes.filter { $0.change == .drop }.count
-        lines.append("Plan: \(add) to add, \(alter) to change, \(drop) to destroy.")
+        // Not "Plan:": a runbook prints this, and it must not read like beekrun's own closing line.
+        lines.append("Differences: \(add) to add, \(alter) to change, \(drop) to destroy.")
         return lines.joined(separator: "\n")
     }
 }

@@ -11,15 +11,23 @@ public enum Spelling {
         return best?.0
     }
 
+    /// Edit distance where swapping two neighbouring letters is one edit (optimal string
+    /// alignment), since that is the commonest typo: `tabels` is one edit from `tables` and
+    /// two from `label`.
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var twoBack = Array(repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
             for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], twoBack[j - 2] + 1)
+                }
             }
+            twoBack = previous
             previous = current
         }
         return previous[b.count]

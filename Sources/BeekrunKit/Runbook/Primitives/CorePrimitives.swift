@@ -71,31 +71,55 @@ enum CorePrimitives {
         let (db, sql, parameters) = try statementArguments(call)
         let connection = try db.connectionOrThrow()
         let result = try runtime.read("query on \(db.name)", PGConnection.shorten(sql)) {
-            try connection.query(sql, parameters)
+            do { return try connection.query(sql, parameters) } catch { throw withAbortedTransactionHint(error) }
         } outcome: { Format.plural($0.rowCount, "row") }
         return [SQLValues.luaRows(result)]
     }
 
     static let exec = Primitive(
         "exec",
-        summary: "Runs a writing statement (planned only in a dry run). Returns the number of rows affected. "
-            + "Without parameters the SQL may hold several statements.",
+        summary: "Runs a writing statement (planned only in a dry run). Returns the number of rows affected; nil in a "
+            + "dry run, where the count is unknown. Without parameters the SQL may hold several statements. Refused, "
+            + "in a dry run as for real, on a readonly connection and for several statements with parameters.",
         parameters: [
             .init("db", "database", "a handle from connect"),
             .init("sql", "string", "statement(s); $1, $2 … are parameters"),
             .init("...", "any", "parameter values (nil is NULL)"),
         ],
-        returns: "integer"
+        returns: "integer?"
     ) { call, runtime in
         let (db, sql, parameters) = try statementArguments(call)
         let connection = try db.connectionOrThrow()
+        // Checked before the dry run's plan, so the plan never promises what the run refuses.
+        if db.readonly && runtime.dryRun {
+            // The real run sends it and the server refuses it (SQLSTATE 25006); a dry run, whose
+            // sessions are all read only, must say the same instead of planning it.
+            throw BeekError.refused("exec on \(db.name): the connection is read only (connect{readonly = true}), so the "
+                + "server will refuse this write (SQLSTATE 25006); use query() to read")
+        }
+        if !parameters.isEmpty, SQLText.statementCount(sql) > 1 {
+            throw call.fail("several statements cannot take $n parameters (the server would refuse them): "
+                + "run one exec per statement, or pass no parameters")
+        }
         let step = Step(.change, "exec on \(db.name)", detail: PGConnection.shorten(sql), target: db,
                         planLines: sql.count > 120 ? [sql] : [])
-        let affected = try runtime.perform(step, predicted: { 0 }, apply: {
-            let result = parameters.isEmpty ? try connection.execute(sql) : try connection.query(sql, parameters)
-            return result.affectedRows ?? 0
-        }, outcome: { Format.plural($0, "row") + " affected" })
-        return [.integer(Int64(affected))]
+        let affected: Int? = try runtime.perform(step, predicted: { nil }, apply: {
+            do {
+                let result = parameters.isEmpty ? try connection.execute(sql) : try connection.query(sql, parameters)
+                return result.affectedRows ?? 0
+            } catch { throw withAbortedTransactionHint(error) }
+        }, outcome: { $0.map { Format.plural($0, "row") + " affected" } ?? "" })
+        return [affected.map { .integer(Int64($0)) } ?? .nil]
+    }
+
+    /// After a failed statement that a runbook caught with pcall, the server refuses every
+    /// statement until the transaction ends (SQLSTATE 25P02). Say what to do about it.
+    static func withAbortedTransactionHint(_ error: Error) -> Error {
+        guard case .postgres(var e)? = error as? BeekError, e.sqlstate == "25P02" else { return error }
+        e.hint = "an earlier statement in this transaction failed (caught with pcall?), so the transaction can only roll "
+            + "back: wrap the statement that may fail in its own transaction(db, function() ... end) inside the outer "
+            + "one (a savepoint), so its failure rolls back only that part"
+        return BeekError.postgres(e)
     }
 
     /// `(db, SQL, ...)`: the handle, the statement and its `$n` parameters as text.
@@ -130,6 +154,7 @@ enum CorePrimitives {
         }
         let depth = db.transactionDepth
         let savepoint = "beekrun_\(depth)"
+        let mark = runtime.appliedMark
         let watch = Stopwatch()
         try connection.execute(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
         runtime.reporter.done("transaction on \(db.name)", depth == 0 ? "begin" : "savepoint")
@@ -145,6 +170,7 @@ enum CorePrimitives {
             // The connection may be gone (killed server): the server then rolls back itself.
             if depth == 0 { db.dropDeferred() }
             _ = try? connection.execute(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
+            runtime.rolledBack(db, since: mark)
             runtime.reporter.failed("transaction on \(db.name)", "rolled back: nothing of it was kept", seconds: watch.seconds)
             throw error
         }
@@ -190,9 +216,9 @@ enum CorePrimitives {
     static let confirm = Primitive(
         "confirm",
         summary: "A yes/no guard: asks on the terminal (yes with --yes; assumed in a dry run). "
-            + "Declining, or no terminal without --yes, stops the run.",
+            + "Declining, or no terminal without --yes, stops the run (exit 1), so it only ever returns true.",
         parameters: [.init("message", "string", "the question")],
-        returns: "boolean"
+        returns: "true"
     ) { call, runtime in
         try runtime.confirmYesNo(try call.string(1, "message"))
         return [.bool(true)]

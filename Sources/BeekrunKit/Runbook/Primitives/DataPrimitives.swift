@@ -2,7 +2,7 @@ import Foundation
 
 /// backup, restore and clone_auth: the data engine behind the runbook API.
 enum DataPrimitives {
-    static var all: [Primitive] { [backup, restore, cloneAuth, pruneBackups] }
+    static var all: [Primitive] { [backup, restore, cloneAuth] + BackupPrimitives.all }
 
     /// Progress of a long data step, drawn by the reporter on a terminal.
     static func progress(_ runtime: Runtime) -> DataProgressHandler {
@@ -16,7 +16,8 @@ enum DataPrimitives {
     static let backup = Primitive(
         "backup",
         summary: "One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one "
-            + "JSON file per table. Returns a backup object (path, tables, rows, bytes).",
+            + "JSON file per table. Any schema may be backed up, auth too (schemas = {\"public\", \"auth\"}). "
+            + "Returns a Backup table (path, label, time, tables, rows, bytes, planned, table_rows).",
         parameters: [.init("db", "database", "the database to back up")],
         options: [
             .init("dir", "string", "the folder receiving backups (default BEEK_BACKUP_DIR, else backups/)"),
@@ -41,38 +42,17 @@ enum DataPrimitives {
         let step = Step(.create, "backup \(db.name)",
                         detail: "\(Format.plural(plan.tables.count, "table")), \(Format.plural(plan.rows, "row"))",
                         planLines: ["→ \(plan.path)"] + plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" })
-        let handle = try runtime.perform(step, predicted: { BackupHandle(.planned(plan)) }, apply: {
+        let handle = try runtime.perform(step, predicted: {
+            runtime.plannedBackups[plan.path] = plan // restore and prune_backups later in the dry run see it
+            runtime.plannedBackupSources[plan.path] = db
+            return BackupHandle(.planned(plan))
+        }, apply: {
             BackupHandle(.written(try BackupWriter.run(connection, backupOptions)))
         }, outcome: { h in
             guard case .written(let r) = h.state else { return "" }
             return "\(Format.bytes(r.bytes)) → \(r.path)"
         })
-        return [.handle(handle)]
-    }
-
-    // MARK: prune_backups
-
-    static let pruneBackups = Primitive(
-        "prune_backups",
-        summary: "Retention: removes all but the newest `keep` complete backups of a label (partial ones are left "
-            + "alone). Planned only in a dry run. Returns {kept, removed} lists of paths.",
-        options: [
-            .init("label", "string", "whose backups, e.g. \"prod\"", required: true),
-            .init("keep", "integer", "how many of the newest to keep (at least 1)", required: true),
-            .init("dir", "string", "the backups folder (default BEEK_BACKUP_DIR, else backups/)"),
-        ],
-        returns: "PruneResult"
-    ) { call, runtime in
-        let options = try call.options(1)
-        let label = try options.requiredString("label")
-        guard let keep = try options.integer("keep") else { throw call.fail("option 'keep' is required, e.g. keep = 7") }
-        let directory = try options.string("dir") ?? runtime.options.backupDirectory
-        let plan = try BackupRetention.plan(directory: directory, label: label, keep: keep)
-        let step = Step(.destroy, "prune_backups \(label)",
-                        detail: "keep \(plan.kept.count), remove \(plan.removed.count) in \(directory)",
-                        planLines: plan.removed.map { "- " + $0 }, counts: PlanCounts(destroy: plan.removed.count))
-        try runtime.perform(step, predicted: {}, apply: { try BackupRetention.apply(plan) })
-        return [.record([("kept", .list(plan.kept.map(LuaValue.string))), ("removed", .list(plan.removed.map(LuaValue.string)))])]
+        return [handle.luaRecord]
     }
 
     // MARK: restore
@@ -100,17 +80,31 @@ enum DataPrimitives {
         let plan: RestorePlan
         let path: String
         switch call.argument(2) {
-        case .handle(let h as BackupHandle):
-            path = h.path
-            switch h.state {
-            case .written: plan = try Restorer.plan(connection, from: path, restoreOptions)
-            case .planned(let backupPlan): plan = try Restorer.plan(connection, backup: backupPlan, restoreOptions)
+        case .string(let p): path = p
+        case .table(let t):
+            guard case .string(let p)? = t["path"] else {
+                throw call.fail("argument #2 (backup) must be what backup() or list_backups{} returned (a table with a path), or a path")
             }
-        case .string(let p):
             path = p
-            plan = try Restorer.plan(connection, from: path, restoreOptions)
         case let other:
             throw call.fail("argument #2 (backup) must be what backup() returned or a path, got \(other.typeName)")
+        }
+        if let backupPlan = runtime.plannedBackups[path] {
+            plan = try Restorer.plan(connection, backup: backupPlan, restoreOptions)
+            if let source = runtime.plannedBackupSources[path] {
+                try RestorePreflight.checkReferences(connection, plannedFrom: try source.connectionOrThrow(), backup: backupPlan,
+                                                     restoreOptions, filledByEarlierSteps: runtime.plannedFills[db.identity] ?? [])
+            }
+        } else {
+            plan = try Restorer.plan(connection, from: path, restoreOptions)
+            // What the real run checks after loading, a dry run checks from the files.
+            if runtime.dryRun {
+                try RestorePreflight.checkReferences(connection, path: path, restoreOptions,
+                                                     filledByEarlierSteps: runtime.plannedFills[db.identity] ?? [])
+            }
+        }
+        if runtime.dryRun {
+            runtime.plannedFills[db.identity, default: []].formUnion(plan.tables.compactMap { $0.name.split(separator: ".").first.map(String.init) })
         }
         let step = Step(.change, "restore \(db.name)",
                         detail: "\(Format.plural(plan.tables.count, "table")), \(Format.plural(plan.rows, "row"))"
@@ -152,7 +146,10 @@ enum DataPrimitives {
         }
         let step = Step(.change, "clone_auth \(src.name) → \(dst.name)", detail: describe(plan), target: dst, destructive: true,
                         counts: PlanCounts(add: plan.users, destroy: plan.deletedUsers))
-        let counts = try runtime.perform(step, predicted: { plan }, apply: {
+        let counts = try runtime.perform(step, predicted: {
+            runtime.plannedFills[dst.identity, default: []].insert("auth") // a later restore's dry run counts on these users
+            return plan
+        }, apply: {
             try runtime.inTransaction(dst) { try AuthCloner.run(from: source, to: target) }
         })
         return [.record([

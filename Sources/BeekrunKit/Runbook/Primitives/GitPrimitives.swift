@@ -1,4 +1,4 @@
-/// Git, through the git command line, on the repository of the current directory.
+/// Git, through the git command line, on the project's repository (the sandbox's under --sandbox).
 enum GitPrimitives {
     static var all: [Primitive] { [status, merge] }
 
@@ -10,7 +10,7 @@ enum GitPrimitives {
         returns: "GitStatus"
     ) { call, runtime in
         let remote = try call.optionalString(1, "remote") ?? "origin"
-        let repo = GitRepository()
+        let repo = GitRepository(directory: runtime.options.gitDirectory)
         let status = try runtime.read("git status", "") {
             try GitStatus.read(repo, remote: remote, fetch: !runtime.dryRun)
         } outcome: { s in
@@ -36,7 +36,7 @@ enum GitPrimitives {
         let options = try call.options(1)
         let merge = GitMerge(from: try options.string("from") ?? "develop", into: try options.string("into") ?? "main",
                              push: try options.bool("push", default: true), remote: try options.string("remote") ?? "origin")
-        let repo = GitRepository()
+        let repo = GitRepository(directory: runtime.options.gitDirectory)
         let plan = try merge.check(repo, fetch: !runtime.dryRun)
         let detail = "\(merge.from) → \(merge.into): \(Format.plural(plan.commitCount, "commit"))"
             + (plan.fastForward ? " (fast-forward)" : "") + (merge.push ? ", then push \(merge.remote)/\(merge.into)" : "")
