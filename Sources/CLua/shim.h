@@ -76,7 +76,8 @@ static void beek_interrupt_hook(lua_State *L, lua_Debug *ar) {
     lua_getallocf(L, &ud);
     beek_alloc_state *st = (beek_alloc_state *)ud;
     if (st && st->interrupted) {
-        st->interrupted = 0;
+        // The flag stays set: a pcall that catches this error meets it again at the next
+        // count, so a loop cannot swallow Ctrl-C.
         // The hook's own `ar` describes the Lua function that was running.
         if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
             luaL_error(L, "%s:%d: interrupted (Ctrl-C)", ar->short_src, ar->currentline);

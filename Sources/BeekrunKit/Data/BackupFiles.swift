@@ -18,7 +18,8 @@ final class HashingFileWriter {
 
     init(path: String) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // 0600: a backup holds production rows, auth password hashes included.
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw BeekError.file(path: path, reason: String(cString: strerror(errno))) }
         buffer.reserveCapacity(threshold + (1 << 16))
     }
@@ -67,8 +68,7 @@ struct LineReader {
 
     /// Calls `body` for each line; the buffer is only valid during the call.
     func forEachLine(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw BeekError.file(path: path, reason: String(cString: strerror(errno))) }
+        let fd = try BackupFiles.openRegularFile(path)
         defer { close(fd) }
         let chunk = 1 << 20
         var pending: [UInt8] = [] // a line that runs over a chunk boundary
@@ -105,8 +105,7 @@ struct LineReader {
 
 /// SHA-256 and size of a file, read in chunks.
 func fileDigest(_ path: String) throws -> (sha256: String, bytes: Int) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw BeekError.file(path: path, reason: String(cString: strerror(errno))) }
+    let fd = try BackupFiles.openRegularFile(path)
     defer { close(fd) }
     var hasher = SHA256()
     var total = 0
@@ -122,4 +121,43 @@ func fileDigest(_ path: String) throws -> (sha256: String, bytes: Int) {
         total += n
     }
     return (SHA256Hex.hex(hasher.finalize()), total)
+}
+
+/// What backups may be on disk: private folders and files, and only regular files read back.
+enum BackupFiles {
+    /// A backup folder is readable by its owner only (0700): it holds production data.
+    static func makePrivate(directory path: String) throws {
+        if chmod(path, 0o700) != 0 { throw BeekError.file(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// A name from a manifest must name a file inside the backup folder: no `/`, no `..`,
+    /// nothing hidden. Refused by name, before anything is opened.
+    static func checkEntryName(_ name: String, table: String, in folder: String) throws {
+        guard !name.isEmpty, !name.contains("/"), !name.contains("\0"), !name.hasPrefix(".") else {
+            throw BeekError.refused("backup \(folder) names the file of table \(table) as \"\(name)\", which is not a file name inside the backup folder; nothing was restored")
+        }
+    }
+
+    /// Opens a file for reading only if it is a regular file: a symlink (to /dev/zero, to
+    /// another user's file), a FIFO or a device is refused by name instead of read (or hung on).
+    static func openRegularFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "is a symbolic link: refused (a backup holds only regular files)" : String(cString: strerror(errno))
+            throw BeekError.file(path: path, reason: reason)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw BeekError.file(path: path, reason: "is not a regular file (a FIFO, device or folder): refused")
+        }
+        // Back to blocking reads (O_NONBLOCK only kept the open from waiting on a FIFO).
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
+    }
+
+    /// Throws unless `path` is a regular file (not followed if it is a symlink).
+    static func requireRegularFile(_ path: String) throws {
+        close(try openRegularFile(path))
+    }
 }

@@ -59,6 +59,24 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// Row and byte counts must be plausible: not negative, exact in JSON (at most 2^53), and
+    /// their totals must not overflow, so a damaged or hostile manifest is refused with a
+    /// message instead of trapping in the restore plan's arithmetic.
+    func checkNumbers(_ path: String) throws {
+        let limit = 1 << 53
+        var rows = 0, bytes = 0
+        for table in tables {
+            guard (0...limit).contains(table.rows), (0...limit).contains(table.bytes) else {
+                throw BeekError.file(path: path, reason: "the manifest is damaged: table \(table.qualifiedName) has \(table.rows) rows and \(table.bytes) bytes")
+            }
+            let r = rows.addingReportingOverflow(table.rows), b = bytes.addingReportingOverflow(table.bytes)
+            guard !r.overflow, !b.overflow else {
+                throw BeekError.file(path: path, reason: "the manifest is damaged: its row or byte counts add up past what a backup can hold")
+            }
+            (rows, bytes) = (r.partialValue, b.partialValue)
+        }
+    }
+
     func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -66,6 +84,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     }
 
     static func read(from path: String) throws -> BackupManifest {
+        try BackupFiles.requireRegularFile(path)
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw BeekError.file(path: path, reason: "cannot read the manifest: \(error.localizedDescription)")
@@ -81,6 +100,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
             throw BeekError.file(path: path, reason:
                 "backup format version \(manifest.formatVersion) is newer than this beekrun reads (\(currentVersion))")
         }
+        try manifest.checkNumbers(path)
         return manifest
     }
 }

@@ -85,8 +85,10 @@ struct BackupReader {
 
     /// Size and SHA-256 must be the manifest's: a truncated, edited or swapped file is refused.
     static func verify(_ table: BackupManifest.Table, in folder: String) throws {
+        try BackupFiles.checkEntryName(table.file, table: table.qualifiedName, in: folder)
         let file = folder + "/" + table.file
-        guard !table.file.contains("/"), FileManager.default.fileExists(atPath: file) else {
+        var link = stat()
+        guard lstat(file, &link) == 0 else {
             throw BeekError.refused("backup \(folder) is incomplete: the file of table \(table.qualifiedName) (\(table.file)) is missing; nothing was restored")
         }
         let digest = try fileDigest(file)
@@ -99,7 +101,7 @@ struct BackupReader {
     }
 
     static func startsLikeBeekrunTable(_ path: String) throws -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        guard (try? BackupFiles.requireRegularFile(path)) != nil, let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 64)) ?? Data()
         return String(decoding: head, as: UTF8.self).hasPrefix("{\"format\":\"beekrun-table/")
@@ -108,6 +110,7 @@ struct BackupReader {
     /// Parses a legacy file to check it and learn its rows and keys.
     static func inspectLegacy(_ table: inout LegacyTable) throws {
         let data: Data
+        try BackupFiles.requireRegularFile(table.path)
         do { data = try Data(contentsOf: URL(fileURLWithPath: table.path)) } catch {
             throw BeekError.refused("cannot read \(table.path) (table \(table.displayName)): \(error.localizedDescription); nothing was restored")
         }

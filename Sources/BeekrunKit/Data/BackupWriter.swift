@@ -105,6 +105,7 @@ public enum BackupWriter {
         let tempPath = directory + "/." + label + "_" + meta.value(0, 4)! + ".partial-\(getpid())"
         do {
             try FileManager.default.createDirectory(atPath: tempPath, withIntermediateDirectories: true)
+            try BackupFiles.makePrivate(directory: tempPath)
         } catch {
             throw BeekError.file(path: tempPath, reason: "cannot create the backup folder: \(error.localizedDescription)")
         }

@@ -10,12 +10,27 @@ public struct LuaCall {
     public let arguments: [LuaValue]
     /// The option keys the called primitive declares (see `Primitive.options`).
     public var knownOptions: [String] = []
+    /// Set when an argument could not cross into Swift (a cycle, too deep): the call fails
+    /// with it before the primitive runs.
+    let argumentError: BeekError?
 
     init(_ L: OpaquePointer, name: String) {
         self.L = L
         self.name = name
         let count = lua_gettop(L)
-        arguments = count > 0 ? (1...count).map { LuaValue.read(L, $0) } : []
+        var values: [LuaValue] = []
+        var problem: BeekError?
+        for index in count > 0 ? Array(1...count) : [] {
+            do {
+                values.append(try LuaValue.readChecked(L, index))
+            } catch {
+                let reason = (error as? LuaValue.ConversionError)?.message ?? "cannot be read"
+                problem = problem ?? .badArgument(function: name, message: "argument #\(index) \(reason): pass plain values")
+                values.append(.nil)
+            }
+        }
+        arguments = values
+        argumentError = problem
     }
 
     /// `file:line:` of the runbook line that made this call.
@@ -120,7 +135,12 @@ public struct Options {
         switch table[key] {
         case nil, .nil?: return nil
         case .integer(let i)?: return Int(i)
-        case .number(let d)? where d == d.rounded(): return Int(d)
+        case .number(let d)?:
+            // math.huge, NaN and 2^63 are numbers but no integer: refuse them with a message, not a trap.
+            guard let i = Int(exactly: d) else {
+                throw BeekError.badArgument(function: function, message: "option '\(key)' must be an integer, got \(d)")
+            }
+            return i
         case let other?: throw fail(key, "an integer", other)
         }
     }

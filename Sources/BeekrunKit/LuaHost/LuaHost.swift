@@ -204,6 +204,7 @@ private func luaCallbackEntry(_ L: OpaquePointer?, _ context: UnsafeMutableRawPo
     let callback = Unmanaged<LuaCallback>.fromOpaque(context).takeUnretainedValue()
     let call = LuaCall(L, name: callback.name)
     do {
+        if let problem = call.argumentError { throw problem }
         let results = try callback.body(call)
         _ = lua_checkstack(L, Int32(results.count) + 2)
         results.forEach { $0.push(L) }

@@ -70,65 +70,125 @@ extension LuaValue {
 // MARK: Reading values off the Lua stack and pushing them on
 
 extension LuaValue {
-    /// Reads the value at `index` (no Lua error can be raised here).
-    static func read(_ L: OpaquePointer, _ index: Int32, depth: Int = 0) -> LuaValue {
-        let index = lua_absindex(L, index)
-        switch lua_type(L, index) {
-        case LUA_TNIL, LUA_TNONE: return .nil
-        case LUA_TBOOLEAN: return .bool(lua_toboolean(L, index) != 0)
-        case LUA_TNUMBER:
-            if lua_isinteger(L, index) != 0 { return .integer(beek_tointeger(L, index, nil)) }
-            return .number(beek_tonumber(L, index, nil))
-        case LUA_TSTRING:
-            var length = 0
-            let p = beek_tolstring(L, index, &length)!
-            return .string(p.withMemoryRebound(to: UInt8.self, capacity: length) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-            })
-        case LUA_TTABLE:
-            return depth > 64 ? .nil : .table(readTable(L, index, depth: depth))
-        case LUA_TFUNCTION:
-            lua_pushvalue(L, index)
-            return .function(LuaFunctionRef(L, ref: luaL_ref(L, beek_registryindex())))
-        case LUA_TUSERDATA:
-            if let handle = LuaHandleRegistry.handle(L, at: index) { return .handle(handle) }
-            return .nil
-        default:
-            return .nil
-        }
+    /// How deep tables may nest when they cross into Swift, and how many values one
+    /// conversion may produce: a runbook's arguments are small, and a cycle (`t.self = t`)
+    /// or a wide shared structure must end in a clear error, not a crash or a memory blow-up.
+    static let maximumDepth = 32
+    static let maximumValues = 1_000_000
+
+    /// Why a value cannot cross the boundary.
+    struct ConversionError: Error { let message: String }
+
+    /// Reads the value at `index` (no Lua error can be raised here); a value that cannot be
+    /// converted (cycle, too deep) reads as nil. Use `readChecked` where the caller can explain.
+    static func read(_ L: OpaquePointer, _ index: Int32) -> LuaValue {
+        (try? readChecked(L, index)) ?? .nil
     }
 
-    private static func readTable(_ L: OpaquePointer, _ index: Int32, depth: Int) -> LuaTable {
-        var table = LuaTable()
-        let length = Int(lua_rawlen(L, index))
-        for i in 1...max(length, 1) where length > 0 {
-            lua_rawgeti(L, index, lua_Integer(i))
-            table.array.append(read(L, -1, depth: depth + 1))
-            beek_pop(L, 1)
+    /// Reads the value at `index`, refusing cycles, nesting deeper than `maximumDepth` and
+    /// more than `maximumValues` values (a table reached twice counts twice, since it would be
+    /// pushed back twice). Never raises a Lua error; leaves the stack as it was.
+    static func readChecked(_ L: OpaquePointer, _ index: Int32) throws -> LuaValue {
+        var reader = Reader(L: L)
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        return try reader.read(lua_absindex(L, index), depth: 0)
+    }
+
+    /// One conversion's bookkeeping: the tables on the current path (cycles), the tables
+    /// already converted (shared ones are converted once) and the values left in the budget.
+    private struct Reader {
+        let L: OpaquePointer
+        var path: Set<UnsafeRawPointer> = []
+        var converted: [UnsafeRawPointer: (table: LuaTable, size: Int)] = [:]
+        var budget = LuaValue.maximumValues
+
+        mutating func spend(_ n: Int) throws {
+            budget -= n
+            guard budget >= 0 else { throw ConversionError(message: "holds more than \(LuaValue.maximumValues) values") }
         }
-        lua_pushnil(L)
-        while lua_next(L, index) != 0 {
-            // key at -2, value at -1. Skip the sequence part already read.
-            if lua_isinteger(L, -2) != 0 {
-                let k = beek_tointeger(L, -2, nil)
-                if k >= 1 && k <= length { beek_pop(L, 1); continue }
+
+        mutating func read(_ index: Int32, depth: Int) throws -> LuaValue {
+            try spend(1)
+            switch lua_type(L, index) {
+            case LUA_TNIL, LUA_TNONE: return .nil
+            case LUA_TBOOLEAN: return .bool(lua_toboolean(L, index) != 0)
+            case LUA_TNUMBER:
+                if lua_isinteger(L, index) != 0 { return .integer(beek_tointeger(L, index, nil)) }
+                return .number(beek_tonumber(L, index, nil))
+            case LUA_TSTRING:
+                var length = 0
+                let p = beek_tolstring(L, index, &length)!
+                return .string(p.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                })
+            case LUA_TTABLE:
+                guard depth < LuaValue.maximumDepth else {
+                    throw ConversionError(message: "is a table nested deeper than \(LuaValue.maximumDepth) levels")
+                }
+                guard let identity = lua_topointer(L, index) else { return .nil }
+                guard !path.contains(identity) else { throw ConversionError(message: "is a table that contains itself (a cycle)") }
+                if let done = converted[identity] {
+                    try spend(done.size)
+                    return .table(done.table)
+                }
+                // Each level needs a few stack slots (key, value, a nested table's own).
+                guard lua_checkstack(L, 8) != 0 else { throw ConversionError(message: "is nested too deeply for the Lua stack") }
+                path.insert(identity)
+                defer { path.remove(identity) }
+                let before = budget
+                let table = try readTable(index, depth: depth)
+                converted[identity] = (table, before - budget)
+                return .table(table)
+            case LUA_TFUNCTION:
+                lua_pushvalue(L, index)
+                return .function(LuaFunctionRef(L, ref: luaL_ref(L, beek_registryindex())))
+            case LUA_TUSERDATA:
+                if let handle = LuaHandleRegistry.handle(L, at: index) { return .handle(handle) }
+                return .nil
+            default:
+                return .nil
             }
-            let key: String
-            if lua_type(L, -2) == LUA_TSTRING {
-                var n = 0
-                let p = beek_tolstring(L, -2, &n)! // safe: the key is already a string, no conversion
-                key = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
-            } else {
-                key = describeKey(L, -2)
-            }
-            table[key] = read(L, -1, depth: depth + 1)
-            beek_pop(L, 1)
         }
-        return table
+
+        private mutating func readTable(_ index: Int32, depth: Int) throws -> LuaTable {
+            var table = LuaTable()
+            let length = Int(lua_rawlen(L, index))
+            guard length <= budget else { throw ConversionError(message: "holds more than \(LuaValue.maximumValues) values") }
+            for i in 1...max(length, 1) where length > 0 {
+                lua_rawgeti(L, index, lua_Integer(i))
+                defer { beek_pop(L, 1) }
+                table.array.append(try read(lua_absindex(L, -1), depth: depth + 1))
+            }
+            lua_pushnil(L)
+            while lua_next(L, index) != 0 {
+                // key at -2, value at -1. Skip the sequence part already read.
+                if lua_isinteger(L, -2) != 0 {
+                    let k = beek_tointeger(L, -2, nil)
+                    if k >= 1 && k <= length { beek_pop(L, 1); continue }
+                }
+                let key: String
+                if lua_type(L, -2) == LUA_TSTRING {
+                    var n = 0
+                    let p = beek_tolstring(L, -2, &n)! // safe: the key is already a string, no conversion
+                    key = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+                } else {
+                    key = LuaValue.describeKey(L, -2)
+                }
+                do {
+                    table[key] = try read(lua_absindex(L, -1), depth: depth + 1)
+                } catch {
+                    beek_pop(L, 2) // value and key: lua_next is abandoned
+                    throw error
+                }
+                beek_pop(L, 1)
+            }
+            return table
+        }
     }
 
     /// A non-string key as text, without converting it in place (which would confuse lua_next).
-    private static func describeKey(_ L: OpaquePointer, _ index: Int32) -> String {
+    fileprivate static func describeKey(_ L: OpaquePointer, _ index: Int32) -> String {
         switch lua_type(L, index) {
         case LUA_TNUMBER:
             if lua_isinteger(L, index) != 0 { return String(beek_tointeger(L, index, nil)) }

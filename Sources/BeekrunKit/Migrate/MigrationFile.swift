@@ -18,13 +18,11 @@ public struct MigrationFile {
         guard !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw BeekError.file(path: path, reason: "is empty")
         }
-        // migrate() wraps the file in its own transaction; a COMMIT inside would end it early
-        // and leave the migration half-recorded.
-        let control = try NSRegularExpression(pattern: #"^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION)\s*(TRANSACTION|WORK)?\s*;"#,
-                                              options: [.caseInsensitive, .anchorsMatchLines])
-        if let match = control.firstMatch(in: sql, range: NSRange(sql.startIndex..., in: sql)) {
-            let line = sql[..<Range(match.range, in: sql)!.lowerBound].filter { $0 == "\n" }.count + 1
-            throw BeekError.file(path: "\(path):\(line)", reason: "remove transaction control (BEGIN/COMMIT): migrate runs the whole file in one transaction itself")
+        // migrate() wraps the file in its own transaction; a COMMIT (or its synonym END) inside
+        // would end it early and leave the migration half-recorded. The lexer knows comments,
+        // strings, dollar quotes and BEGIN ATOMIC bodies, so only real statements count.
+        if let control = SQLStatements.transactionControl(in: sql) {
+            throw BeekError.file(path: path, reason: "remove transaction control (\(control)): migrate runs the whole file in one transaction itself")
         }
         self.path = path
         self.name = URL(fileURLWithPath: path).lastPathComponent

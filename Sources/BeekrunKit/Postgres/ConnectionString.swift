@@ -62,7 +62,7 @@ public struct ConnectionString: Sendable, CustomStringConvertible {
         let patterns = [
             #"(postgres(?:ql)?://[^:@/\s]*:)([^@\s]*)(@)"#,      // postgres://user:secret@host
             #"([?&]password=)([^&\s]*)()"#,                      // ...?password=secret
-            #"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']+)()"#, // password=secret / password='a b'
+            #"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|(?:[^\s'\\]|\\.)+)()"#, // password=secret / password='a b' / password=a\ b
         ]
         for pattern in patterns {
             guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }

@@ -32,6 +32,7 @@ public final class PGConnection: @unchecked Sendable {
                 reason: Secrets.shared.redact(reason.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
         installNoticeReceiver()
+        Interrupt.register(self, cancel: PQgetCancel(conn))
     }
 
     deinit { close() }
@@ -39,7 +40,10 @@ public final class PGConnection: @unchecked Sendable {
     public var isOpen: Bool { conn != nil }
 
     public func close() {
-        if let conn { PQfinish(conn) }
+        if let conn {
+            Interrupt.unregister(self)
+            PQfinish(conn)
+        }
         conn = nil
     }
 
@@ -51,9 +55,21 @@ public final class PGConnection: @unchecked Sendable {
 
     /// True while a transaction block is open on the server.
     public var inTransaction: Bool {
-        guard let conn else { return false }
-        let status = PQtransactionStatus(conn)
-        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+        transactionStatus == .inTransaction || transactionStatus == .inError
+    }
+
+    /// The server's transaction status as libpq last saw it: the truth beekrun checks its own
+    /// bookkeeping against, so a COMMIT smuggled into a statement cannot go unnoticed.
+    public enum TransactionStatus: Sendable { case idle, inTransaction, inError, unknown }
+
+    public var transactionStatus: TransactionStatus {
+        guard let conn else { return .unknown }
+        switch PQtransactionStatus(conn) {
+        case PQTRANS_IDLE: return .idle
+        case PQTRANS_INTRANS: return .inTransaction
+        case PQTRANS_INERROR: return .inError
+        default: return .unknown
+        }
     }
 
     // MARK: Running SQL

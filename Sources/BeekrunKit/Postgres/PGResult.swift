@@ -15,6 +15,9 @@ public final class PGResult: @unchecked Sendable {
     /// The type OID of a column, for typed conversion.
     public func columnType(_ column: Int) -> UInt32 { UInt32(PQftype(handle, Int32(column))) }
 
+    /// The size in bytes of a value's text (0 for NULL).
+    public func length(_ row: Int, _ column: Int) -> Int { Int(PQgetlength(handle, Int32(row), Int32(column))) }
+
     /// The value as text, nil for SQL NULL.
     public func value(_ row: Int, _ column: Int) -> String? {
         if PQgetisnull(handle, Int32(row), Int32(column)) != 0 { return nil }

@@ -6,26 +6,36 @@ public final class DatabaseHandle: LuaHandle {
     /// The runbook's name for it (`prod`, `dev`), used in every step line.
     public let name: String
     public let target: ConnectionString
-    /// Marked production: `nuke` refuses it, other writes need confirmation.
-    public let production: Bool
+    /// Production: `nuke` refuses it, other writes need confirmation. True when this
+    /// connection was opened as production (or the database carries the mark), and also when
+    /// any other connection of the run reaches the same database as production, whichever
+    /// was opened first: identity, not order. Asked again when each step applies.
+    public var production: Bool { openedAsProduction || productionDatabases.contains(fingerprint) }
+    let openedAsProduction: Bool
+    /// The run's production databases by fingerprint, shared by every handle of the run.
+    let productionDatabases: ProductionDatabases
     /// Every transaction is read only; the server refuses writes.
     public let readonly: Bool
     private var connection: PGConnection?
     /// Depth of `transaction()` calls open on this handle (nested ones use savepoints).
     public internal(set) var transactionDepth = 0
+    /// Set when the server's transaction was ended behind beekrun's back (reported once).
+    var transactionEscaped = false
 
     /// Which database this is on the server, however it was reached (direct host, pooler …):
     /// the server's start time and the database's oid and name.
     let fingerprint: String
 
     init(name: String, target: ConnectionString, connection: PGConnection, production: Bool, readonly: Bool,
-         fingerprint: String) {
+         fingerprint: String, productionDatabases: ProductionDatabases) {
         self.fingerprint = fingerprint
         self.name = name
         self.target = target
         self.connection = connection
-        self.production = production
+        self.openedAsProduction = production
+        self.productionDatabases = productionDatabases
         self.readonly = readonly
+        if production { productionDatabases.insert(fingerprint) }
     }
 
     /// Work postponed within a transaction: clone_schema's post-data (indexes, keys,
@@ -63,14 +73,19 @@ public final class DatabaseHandle: LuaHandle {
     /// Forgets postponed work (its transaction rolled back).
     func dropDeferred() { deferred = nil }
 
+    /// The postponed work as it is now, to put back when a step is rolled back to its savepoint.
+    func savedDeferred() -> (() throws -> Void)? { deferred }
+    func restoreDeferred(_ saved: (() throws -> Void)?) { deferred = saved }
+
     static func fingerprint(of connection: PGConnection) throws -> String {
         let r = try connection.query(
             "select pg_postmaster_start_time()::text, oid::text, datname from pg_database where datname = current_database()")
         return (0..<r.columnCount).map { r.value(0, $0) ?? "" }.joined(separator: "|")
     }
 
-    /// Which database this is, whatever handle reaches it.
-    var identity: String { "\(target.host ?? "")|\(target.port ?? "")|\(databaseName)" }
+    /// Which database this is, whatever handle reaches it (the server's start time, the
+    /// database's oid and name): two URLs for one database share it.
+    var identity: String { fingerprint }
 
     /// The database name, which a destructive step's confirmation asks the user to type.
     public var databaseName: String { target.database ?? name }
@@ -95,4 +110,11 @@ public final class DatabaseHandle: LuaHandle {
     }
 
     public var luaDescription: String { "database \(name) (\(target.description))" }
+}
+
+/// The databases of one run that are production, by server identity (fingerprint).
+final class ProductionDatabases {
+    private var fingerprints: Set<String> = []
+    func insert(_ fingerprint: String) { fingerprints.insert(fingerprint) }
+    func contains(_ fingerprint: String) -> Bool { fingerprints.contains(fingerprint) }
 }

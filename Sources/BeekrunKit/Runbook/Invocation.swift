@@ -32,7 +32,10 @@ public enum Invocation {
         registerSecrets(in: environment)
         var memoryLimit = 1 << 30
         if let text = environment["BEEK_MEMORY_LIMIT_MB"] {
-            guard let mb = Int(text), mb > 0 else { throw BeekError.usage("BEEK_MEMORY_LIMIT_MB=\(text): expected a number of megabytes") }
+            // Checked against overflow: 2^44 MB shifted into bytes would wrap to 0, which means "unlimited".
+            guard let mb = Int(text), mb > 0, mb <= Int.max >> 20 else {
+                throw BeekError.usage("BEEK_MEMORY_LIMIT_MB=\(text): expected a number of megabytes from 1 to \(Int.max >> 20)")
+            }
             memoryLimit = mb << 20
         }
         try refuseOwnFlags(in: arguments)

@@ -66,6 +66,7 @@ public enum PrimitiveRegistry {
             let keys = primitive.optionKeys
             let parts = primitive.name.split(separator: ".").map(String.init)
             let function: (LuaCall) throws -> [LuaValue] = { call in
+                try Interrupt.check() // after Ctrl-C nothing new starts, even under pcall
                 var call = call
                 call.knownOptions = keys // unknown option keys are checked against the declaration
                 return try body(call, runtime)

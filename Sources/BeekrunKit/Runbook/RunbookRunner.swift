@@ -5,7 +5,7 @@ import Foundation
 public enum RunbookRunner {
     public static let version = "0.1.0"
 
-    /// - Returns: 0 when the runbook finished, 1 when it failed or aborted.
+    /// - Returns: 0 when the runbook finished, 1 when it failed or aborted, 130 after Ctrl-C.
     public static func run(_ options: RunOptions, reporter: Reporter) -> Int32 {
         let runtime = Runtime(options: options, reporter: reporter)
         let host = LuaHost(memoryLimit: options.memoryLimit)
@@ -18,8 +18,8 @@ public enum RunbookRunner {
         host.setGlobal("dry_run", .bool(options.dryRun))
         let watch = Stopwatch()
         reporter.header("beekrun \(version) · \(options.displayPath)\(options.dryRun ? " · dry run: nothing will be changed" : "")")
-        InterruptHandler.install(host)
-        defer { InterruptHandler.reset() }
+        Interrupt.install(host)
+        defer { Interrupt.reset() }
         do {
             try host.sealSandbox()
             try host.run(file: options.scriptPath, displayPath: options.displayPath)
@@ -27,7 +27,14 @@ public enum RunbookRunner {
             let message = error.userMessage
             reporter.error(message)
             if options.verbose, let traceback = host.lastTraceback { reporter.detail(traceback) }
-            runtime.auditRunEnd(result: "failed", message: message, seconds: watch.seconds)
+            runtime.auditRunEnd(result: Interrupt.wasPressed ? "interrupted" : "failed", message: message, seconds: watch.seconds)
+            if Interrupt.wasPressed {
+                // Closing the connections ends their sessions: the server rolls back what was open.
+                runtime.closeAll()
+                reporter.print("Interrupted (Ctrl-C) after \(Format.duration(watch.seconds)): the running statement was cancelled, "
+                    + "open transactions were rolled back (\(Format.plural(runtime.stepsRun, "step")) done before).")
+                return 130
+            }
             if options.dryRun {
                 reporter.summary("Dry run stopped: \(runtime.plan.summary) Nothing was changed.")
             } else {
@@ -43,29 +50,5 @@ public enum RunbookRunner {
             reporter.summary("Done in \(Format.duration(watch.seconds)): \(Format.plural(runtime.stepsRun, "change")) applied\(rolledBack).")
         }
         return 0
-    }
-}
-
-/// Ctrl-C: the first one stops the runbook at its next Lua instruction (so transactions roll
-/// back and connections close); a second one ends the process at once.
-enum InterruptHandler {
-    /// The running host's state, for the signal handler (a plain pointer: no Swift object is
-    /// touched inside a signal handler).
-    nonisolated(unsafe) static var target: UnsafeMutablePointer<beek_alloc_state>?
-    nonisolated(unsafe) static var pressed: sig_atomic_t = 0
-
-    static func install(_ host: LuaHost) {
-        target = host.interruptFlag
-        pressed = 0
-        signal(SIGINT) { _ in
-            if InterruptHandler.pressed != 0 { _exit(130) }
-            InterruptHandler.pressed = 1
-            InterruptHandler.target?.pointee.interrupted = 1
-        }
-    }
-
-    static func reset() {
-        signal(SIGINT, SIG_DFL)
-        target = nil
     }
 }

@@ -24,6 +24,8 @@ public final class Runtime {
     /// restore its tables' schemas): a later restore's reference check counts on those rows.
     var plannedFills: [String: Set<String>] = [:]
     var openHandles: [DatabaseHandle] = []
+    /// The databases of this run that are production, by identity: shared by all handles.
+    let productionDatabases = ProductionDatabases()
     /// Databases this run holds the run lock on (by host, port and name: two handles to one
     /// database share it).
     private var lockedDatabases: Set<String> = []
@@ -47,17 +49,24 @@ public final class Runtime {
     ///   - outcome: a short text for the step line from the real result ("3 rows").
     public func perform<T>(_ step: Step, predicted: () throws -> T, apply: () throws -> T,
                            outcome: (T) -> String = { _ in "" }) throws -> T {
+        // A connection opened readonly is never written to, dry run or not: refused here,
+        // before the plan, not left to a session setting the SQL itself could change.
+        if let target = step.target, target.readonly {
+            throw BeekError.refused("\(step.title): '\(target.name)' was opened with readonly = true, and beekrun writes nothing to it")
+        }
         if dryRun {
             reporter.planned(step.kind, step.title, step.detail)
             step.planLines.forEach(reporter.detail)
             plan.record(step)
             return try predicted()
         }
+        // Asked now, at apply time: `production` is the run's knowledge of this database's
+        // identity, which a connection opened after the step's handle may have changed.
         try confirmIfNeeded(step)
         let watch = Stopwatch()
         do {
             if let target = step.target { try lock(target) }
-            let result = try apply()
+            let result = try applyGuarded(step.target, apply)
             stepsRun += 1
             appliedTargets.append(step.target?.identity)
             let text = [step.detail, outcome(result)].filter { !$0.isEmpty }.joined(separator: " · ")
@@ -106,16 +115,7 @@ public final class Runtime {
     /// Runs `body` in a transaction of its own unless the runbook already opened one on `db`.
     func inTransaction<T>(_ db: DatabaseHandle, _ body: () throws -> T) throws -> T {
         guard db.transactionDepth == 0 else { return try body() }
-        let connection = try db.connectionKeepingDeferred()
-        try connection.execute("BEGIN")
-        do {
-            let result = try body()
-            try connection.execute("COMMIT")
-            return result
-        } catch {
-            _ = try? connection.execute("ROLLBACK")
-            throw error
-        }
+        return try withTransaction(db, body)
     }
 
     /// Runs reads of `db` in one REPEATABLE READ snapshot, so a schema read with several
@@ -163,11 +163,13 @@ public final class Runtime {
         audit?.record(step: "run", target: nil, result: result, message: message, seconds: seconds)
     }
 
-    /// Takes the run lock on a database before this run's first write to it.
+    /// Takes the run lock on a database (connect does, for every connection not opened
+    /// readonly, so a second run is refused before it reads or backs up anything).
+    /// Two handles of this run to one database share the lock of the first.
     func lock(_ handle: DatabaseHandle) throws {
         let key = handle.identity
         guard !lockedDatabases.contains(key) else { return }
-        try RunLock.acquire(try handle.connectionOrThrow(), databaseName: handle.databaseName)
+        try RunLock.acquire(try handle.connectionKeepingDeferred(), databaseName: handle.databaseName)
         lockedDatabases.insert(key)
     }
 

@@ -10,6 +10,12 @@ enum RunLock {
     static func acquire(_ connection: PGConnection, databaseName: String) throws {
         let got = try connection.scalar("select pg_try_advisory_lock($1::int, $2::int)", [String(classID), String(objectID)])
         guard got != "t" else { return }
+        let who = try holder(connection) ?? "another session"
+        throw BeekError.refused("another beekrun run is writing to '\(databaseName)': \(who); wait for it to finish")
+    }
+
+    /// Who holds the lock (application name, server pid, client, since when), nil when nobody.
+    static func holder(_ connection: PGConnection) throws -> String? {
         let holder = try connection.query("""
             select a.application_name, a.pid, coalesce(a.client_hostname, host(a.client_addr), 'local socket'),
                    to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'
@@ -17,9 +23,7 @@ enum RunLock {
             where l.locktype = 'advisory' and l.classid = $1::int::oid and l.objid = $2::int::oid and l.granted
               and l.database = (select oid from pg_database where datname = current_database())
             """, [String(classID), String(objectID)])
-        let who = holder.rowCount > 0
-            ? "\(holder.value(0, 0) ?? "?") (server pid \(holder.value(0, 1) ?? "?"), from \(holder.value(0, 2) ?? "?"), since \(holder.value(0, 3) ?? "?"))"
-            : "another session"
-        throw BeekError.refused("another beekrun run is writing to '\(databaseName)': \(who); wait for it to finish")
+        guard holder.rowCount > 0 else { return nil }
+        return "\(holder.value(0, 0) ?? "?") (server pid \(holder.value(0, 1) ?? "?"), from \(holder.value(0, 2) ?? "?"), since \(holder.value(0, 3) ?? "?"))"
     }
 }

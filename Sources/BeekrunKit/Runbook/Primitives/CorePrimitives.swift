@@ -32,8 +32,8 @@ enum CorePrimitives {
         if runtime.dryRun && !readonly { marks.append("read only for the dry run") }
         let handle = try runtime.read("connect \(name)", ([target.description] + marks).joined(separator: " · ")) {
             let connection = try PGConnection(target, applicationName: "beekrun \(runtime.options.displayPath)")
-            // A dry run must change nothing: its sessions are read only, so even a write
-            // hidden in a query() is refused by the server.
+            // A dry run must change nothing: its sessions are read only (query() is read only
+            // on every connection anyway, see Runtime.readOnlyQuery).
             if readonly || runtime.dryRun {
                 try connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             }
@@ -42,17 +42,32 @@ enum CorePrimitives {
                 production = true
                 runtime.reporter.warning("\(name) is marked as a production database (beekrun mark-production): treated as production")
             }
-            // So is one that this run already opened as production under another name: a
-            // DEV_DATABASE_URL that points at production must not reset it.
+            // So is one that this run opened as production under another name, before or after
+            // this one: a DEV_DATABASE_URL that points at production must not reset it.
             let fingerprint = try DatabaseHandle.fingerprint(of: connection)
             if !production, let twin = runtime.openHandles.first(where: { $0.production && $0.fingerprint == fingerprint }) {
                 production = true
                 runtime.reporter.warning("\(name) is the same database as \(twin.name), which is production: treated as production")
             }
-            return DatabaseHandle(name: name, target: target, connection: connection,
-                                  production: production, readonly: readonly, fingerprint: fingerprint)
+            if production {
+                for earlier in runtime.openHandles where earlier.fingerprint == fingerprint && !earlier.production {
+                    runtime.reporter.warning("\(earlier.name) is the same database as \(name), which is production: \(earlier.name) is treated as production from now on")
+                }
+            }
+            return DatabaseHandle(name: name, target: target, connection: connection, production: production,
+                                  readonly: readonly, fingerprint: fingerprint, productionDatabases: runtime.productionDatabases)
         }
         runtime.openHandles.append(handle)
+        // Lock first: a connection that may write takes the run lock now, so a second run is
+        // refused before it reads, backs up or changes anything. A dry run writes nothing and
+        // takes no lock, but says when another run holds it.
+        if runtime.dryRun {
+            if let holder = try RunLock.holder(try handle.connectionOrThrow()) {
+                runtime.reporter.warning("another beekrun run is writing to '\(handle.databaseName)': \(holder); a real run would be refused now")
+            }
+        } else if !readonly {
+            try runtime.lock(handle)
+        }
         return [.handle(handle)]
     }
 
@@ -69,10 +84,10 @@ enum CorePrimitives {
         returns: "table[]"
     ) { call, runtime in
         let (db, sql, parameters) = try statementArguments(call)
-        let connection = try db.connectionOrThrow()
         let result = try runtime.read("query on \(db.name)", PGConnection.shorten(sql)) {
-            do { return try connection.query(sql, parameters) } catch { throw withAbortedTransactionHint(error) }
+            do { return try runtime.readOnlyQuery(db, sql, parameters) } catch { throw withAbortedTransactionHint(error) }
         } outcome: { Format.plural($0.rowCount, "row") }
+        try checkFitsMemory(result, call: call, db: db)
         return [SQLValues.luaRows(result)]
     }
 
@@ -89,6 +104,11 @@ enum CorePrimitives {
         returns: "integer?"
     ) { call, runtime in
         let (db, sql, parameters) = try statementArguments(call)
+        // Refused before anything runs: a COMMIT or END in the script would end the
+        // transaction beekrun owns (transaction(), migrate) and break all-or-nothing.
+        if let control = SQLStatements.transactionControl(in: sql) {
+            throw BeekError.refused("exec() does not take transaction control ('\(control)'): wrap the steps in transaction(db, function() ... end) instead")
+        }
         let connection = try db.connectionOrThrow()
         // Checked before the dry run's plan, so the plan never promises what the run refuses.
         if db.readonly && runtime.dryRun {
@@ -122,6 +142,23 @@ enum CorePrimitives {
         return BeekError.postgres(e)
     }
 
+    /// The rows become Lua values, which the runbook's memory limit bounds: a result that
+    /// would not fit is refused with a message naming the limit, instead of the process
+    /// running out of memory (values pushed from Swift bypass the Lua allocator's limit).
+    static func checkFitsMemory(_ result: PGResult, call: LuaCall, db: DatabaseHandle) throws {
+        guard let host = call.host, host.memoryLimit > 0 else { return }
+        let perValue = 48, perRow = 96 // a Lua string header and a table slot; a table per row
+        var estimate = result.rowCount * perRow + result.rowCount * result.columnCount * perValue
+        for r in 0..<result.rowCount {
+            for c in 0..<result.columnCount { estimate += result.length(r, c) }
+            if host.memoryInUse + estimate > host.memoryLimit { break }
+        }
+        guard host.memoryInUse + estimate > host.memoryLimit else { return }
+        throw BeekError.failed(
+            "query on \(db.name) returned \(Format.plural(result.rowCount, "row")), more than the runbook's memory limit of "
+                + "\(host.memoryLimit >> 20) MB holds (BEEK_MEMORY_LIMIT_MB): select fewer rows or columns, or aggregate on the server")
+    }
+
     /// `(db, SQL, ...)`: the handle, the statement and its `$n` parameters as text.
     static func statementArguments(_ call: LuaCall) throws -> (DatabaseHandle, String, [String?]) {
         let db = try call.handle(1, DatabaseHandle.self, "db")
@@ -145,7 +182,7 @@ enum CorePrimitives {
     ) { call, runtime in
         let db = try call.handle(1, DatabaseHandle.self, "db")
         let body = try call.function(2, "body")
-        let connection = try db.connectionKeepingDeferred()
+        _ = try db.connectionKeepingDeferred()
         if runtime.dryRun {
             runtime.reporter.planned(.read, "transaction on \(db.name)", "begin (dry run)")
             let results = try body.call(in: call.L)
@@ -153,25 +190,23 @@ enum CorePrimitives {
             return results
         }
         let depth = db.transactionDepth
-        let savepoint = "beekrun_\(depth)"
         let mark = runtime.appliedMark
         let watch = Stopwatch()
-        try connection.execute(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
-        runtime.reporter.done("transaction on \(db.name)", depth == 0 ? "begin" : "savepoint")
-        db.transactionDepth += 1
-        defer { db.transactionDepth -= 1 }
+        var begun = false
         do {
-            let results = try body.call(in: call.L)
-            if depth == 0 { try db.flushDeferred() } // postponed post-data lands in this transaction
-            try connection.execute(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)")
-            runtime.reporter.done("transaction on \(db.name)", "committed", seconds: watch.seconds)
+            let results = try runtime.withTransaction(db) { () throws -> [LuaValue] in
+                begun = true
+                runtime.reporter.done("transaction on \(db.name)", depth == 0 ? "begin" : "savepoint")
+                return try body.call(in: call.L)
+            }
+            runtime.reporter.done("transaction on \(db.name)", depth == 0 ? "committed" : "savepoint released", seconds: watch.seconds)
             return results
         } catch {
-            // The connection may be gone (killed server): the server then rolls back itself.
-            if depth == 0 { db.dropDeferred() }
-            _ = try? connection.execute(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
-            runtime.rolledBack(db, since: mark)
-            runtime.reporter.failed("transaction on \(db.name)", "rolled back: nothing of it was kept", seconds: watch.seconds)
+            // Only what is true: a transaction ended inside the body was not rolled back.
+            let how = db.transactionEscaped ? "ENDED INSIDE IT: not rolled back as a whole"
+                : !begun ? "could not begin" : depth == 0 ? "rolled back: nothing of it was kept" : "rolled back to its savepoint"
+            runtime.reporter.failed("transaction on \(db.name)", how, seconds: watch.seconds)
+            if begun { runtime.rolledBack(db, since: mark) }
             throw error
         }
     }

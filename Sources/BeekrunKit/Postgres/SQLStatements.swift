@@ -1,0 +1,110 @@
+/// A small SQL lexer that knows where one statement ends and the next begins, the way the
+/// server and psql see it: `--` and nested `/* */` comments, '…' and E'…' strings, "…"
+/// identifiers, $tag$ … $tag$ bodies, and `BEGIN ATOMIC … END` bodies of SQL functions.
+///
+/// beekrun uses it for one thing: refusing transaction control (BEGIN, COMMIT, END …) in
+/// SQL a runbook hands over, before anything of it runs. A COMMIT smuggled into query(),
+/// exec() or a migration file would end the transaction beekrun opened, and with it the
+/// all-or-nothing promise; the server's own transaction status is checked afterwards too.
+public enum SQLStatements {
+    /// The first words of every statement, upper-cased (comments and blank statements skipped).
+    public static func leadingWords(of sql: String, count: Int = 2) -> [[String]] {
+        var statements: [[String]] = []
+        var words: [String] = [] // every word of the current statement, up to what we need
+        var atomicDepth = 0      // inside CREATE FUNCTION … BEGIN ATOMIC … END
+        var allWords: [String] = []
+        let s = Array(sql.unicodeScalars)
+        var i = 0
+        func isIdentStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
+        func isIdentPart(_ c: Unicode.Scalar) -> Bool { isIdentStart(c) || ("0"..."9").contains(c) || c == "$" }
+        func finish() {
+            if !words.isEmpty { statements.append(Array(words.prefix(count))) }
+            words = []
+            allWords = []
+            atomicDepth = 0
+        }
+        while i < s.count {
+            let c = s[i]
+            let next: Unicode.Scalar? = i + 1 < s.count ? s[i + 1] : nil
+            if c == "-" && next == "-" {
+                while i < s.count && s[i] != "\n" { i += 1 }
+            } else if c == "/" && next == "*" {
+                var depth = 1
+                i += 2
+                while i < s.count && depth > 0 {
+                    if s[i] == "/" && i + 1 < s.count && s[i + 1] == "*" { depth += 1; i += 2 }
+                    else if s[i] == "*" && i + 1 < s.count && s[i + 1] == "/" { depth -= 1; i += 2 }
+                    else { i += 1 }
+                }
+            } else if c == "'" || c == "\"" {
+                // E'…' strings take backslash escapes; the E was read as a word just before.
+                let escapes = c == "'" && i > 0 && (s[i - 1] == "E" || s[i - 1] == "e") && (i < 2 || !isIdentPart(s[i - 2]))
+                i += 1
+                while i < s.count {
+                    if escapes && s[i] == "\\" { i += 2; continue }
+                    if s[i] == c {
+                        if i + 1 < s.count && s[i + 1] == c { i += 2; continue }
+                        break
+                    }
+                    i += 1
+                }
+                i += 1
+                if words.isEmpty { words.append(c == "'" ? "'" : "\"") }
+            } else if c == "$", let (tag, end) = dollarTag(s, i) {
+                // $tag$ … $tag$: find the closing tag.
+                var j = end
+                var closed = s.count
+                while j < s.count {
+                    if s[j] == "$", j + tag.count <= s.count, Array(s[j..<(j + tag.count)]) == tag { closed = j + tag.count; break }
+                    j += 1
+                }
+                i = closed
+                if words.isEmpty { words.append("$") }
+            } else if c == ";" && atomicDepth == 0 {
+                finish()
+                i += 1
+            } else if isIdentStart(c) {
+                var j = i
+                while j < s.count && isIdentPart(s[j]) { j += 1 }
+                let word = String(String.UnicodeScalarView(s[i..<j])).uppercased()
+                if words.count < count { words.append(word) }
+                // Track BEGIN ATOMIC bodies of CREATE FUNCTION/PROCEDURE (as psql does).
+                if words.first == "CREATE" {
+                    if word == "ATOMIC", allWords.last == "BEGIN" { atomicDepth += 1 }
+                    else if atomicDepth > 0, word == "CASE" { atomicDepth += 1 }
+                    else if atomicDepth > 0, word == "END" { atomicDepth -= 1 }
+                }
+                allWords.append(word)
+                if allWords.count > 4 { allWords.removeFirst() }
+                i = j
+            } else {
+                if words.isEmpty && !c.properties.isWhitespace { words.append(String(c)) }
+                i += 1
+            }
+        }
+        finish()
+        return statements
+    }
+
+    /// The opening `$tag$` at `i` (tag may be empty; `$1` is a parameter, not a tag).
+    private static func dollarTag(_ s: [Unicode.Scalar], _ i: Int) -> ([Unicode.Scalar], Int)? {
+        if i > 0, s[i - 1] == "_" || s[i - 1].properties.isAlphabetic || ("0"..."9").contains(s[i - 1]) { return nil }
+        var j = i + 1
+        if j < s.count, ("0"..."9").contains(s[j]) { return nil }
+        while j < s.count, s[j] == "_" || s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) { j += 1 }
+        guard j < s.count, s[j] == "$" else { return nil }
+        return (Array(s[i...j]), j + 1)
+    }
+
+    /// The first transaction-control statement in `sql` ("COMMIT", "END", "PREPARE TRANSACTION" …),
+    /// or nil when there is none.
+    public static func transactionControl(in sql: String) -> String? {
+        let control: Set<String> = ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"]
+        for words in leadingWords(of: sql) {
+            guard let first = words.first else { continue }
+            if control.contains(first) { return words.joined(separator: " ") }
+            if first == "PREPARE", words.count > 1, words[1] == "TRANSACTION" { return "PREPARE TRANSACTION" }
+        }
+        return nil
+    }
+}
