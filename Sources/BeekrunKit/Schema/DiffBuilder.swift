@@ -31,6 +31,7 @@ struct DiffBuilder {
         self.a = a; self.b = b
         created.serverVersion = a.serverVersion
         created.dependencies = a.dependencies
+        created.keyDependentViews = a.keyDependentViews
     }
 
     // MARK: Helpers
@@ -105,6 +106,7 @@ struct DiffBuilder {
         compareSchemas()
         compareExtensions()
         compareTypes()
+        compareSchemaObjects()
         compareSequences()
         let recreated = relationsToRecreate()
         compareTables(recreated: recreated)
@@ -117,6 +119,9 @@ struct DiffBuilder {
         compareDependents()
         compareDefaultPrivileges()
         compareExtensionMembers()
+        compareIndexSettings()
+        compareMaterializedViewState()
+        compareGlobalDefaultPrivileges()
     }
 
     /// Joins the buckets: drops (outermost first), in-place changes of types, then new objects
@@ -153,6 +158,7 @@ struct DiffBuilder {
         // New views may use new columns of existing tables: they are generated after the table changes.
         var first = created, second = SchemaModel()
         second.dependencies = created.dependencies
+        second.keyDependentViews = created.keyDependentViews
         let viewNames = Set(created.views.map { $0.schema + "." + $0.name })
         first.views = []
         second.views = created.views

@@ -19,8 +19,11 @@ extension DiffBuilder {
         let dropped = onlyB.filter { n in y[n]!.partitionOf.map { !onlyB.contains(SQL.qualified($0.schema, $0.name)) } ?? true }
         for n in onlyB { note("table", n, .drop) }
         if !dropped.isEmpty {
-            dropTables.append(Statement(sql: "DROP TABLE \(dropped.joined(separator: ", "));",
-                                        hazard: "drops \(dropped.count == 1 ? "a table" : "tables") with \(dropped.count == 1 ? "its" : "their") rows"))
+            // DROP TABLE does not take a foreign table: those are dropped on their own.
+            for f in dropped where y[f]!.kind == "f" { dropTables.append(Statement(sql: "DROP FOREIGN TABLE \(f);")) }
+            let dropped = dropped.filter { y[$0]!.kind != "f" }
+            if !dropped.isEmpty { dropTables.append(Statement(sql: "DROP TABLE \(dropped.joined(separator: ", "));",
+                                        hazard: "drops \(dropped.count == 1 ? "a table" : "tables") with \(dropped.count == 1 ? "its" : "their") rows")) }
         }
         for n in both { compareTable(x[n]!, y[n]!, formatter: formatter) }
     }
@@ -43,6 +46,7 @@ extension DiffBuilder {
                                              hazard: "scans the partition to check the bound"))
             }
         }
+        compareTableLineage(t, u)
         if t.unlogged != u.unlogged {
             note("table", n, .alter, t.unlogged ? "becomes unlogged" : "becomes logged")
             tableAlters.append(Statement(sql: "ALTER TABLE \(n) SET \(t.unlogged ? "UNLOGGED" : "LOGGED");", hazard: "rewrites the table"))
@@ -69,16 +73,19 @@ extension DiffBuilder {
             note("table", n, .alter, t.rlsForced ? "row level security forced" : "row level security no longer forced")
             postOther.append(Statement(sql: "ALTER TABLE \(n) \(t.rlsForced ? "" : "NO ")FORCE ROW LEVEL SECURITY;"))
         }
-        common(kind: "table", name: n, target: "TABLE \(n)", aclKind: "r", ownerA: t.owner, ownerB: u.owner,
-               aclA: t.acl, aclB: u.acl, commentA: t.comment, commentB: u.comment)
+        common(kind: "table", name: n, target: "\(t.keyword) \(n)", aclKind: "r", ownerA: t.owner, ownerB: u.owner,
+               aclA: t.acl, aclB: u.acl, commentA: t.comment, commentB: u.comment, grantTarget: "TABLE \(n)")
     }
 
     mutating func compareColumns(_ t: TableInfo, _ u: TableInfo, formatter: DDLGenerator) {
         let n = t.qualified
         let x = Self.keyed(t.columns, \.name), y = Self.keyed(u.columns, \.name)
         // A partition's inherited columns follow its parent.
-        let isPartition = t.partitionOf != nil && u.partitionOf != nil
-        for c in t.columns where y[c.name] == nil && !(isPartition && !c.isLocal) {
+        // So do the columns a child inherits (INHERITS), and a typed table's, which its type makes.
+        let isPartition = (t.partitionOf != nil && u.partitionOf != nil) || (!t.inherits.isEmpty && !u.inherits.isEmpty)
+            || (t.ofType != nil && t.ofType == u.ofType)
+        let typed = t.ofType != nil && t.ofType == u.ofType
+        for c in t.columns where y[c.name] == nil && !(isPartition && !c.isLocal) && !typed {
             let q = "\(n).\(SQL.quoteIdent(c.name))"
             note("column", q, .add, c.type)
             let rewrites = c.generatedExpr != nil || c.identity != nil
@@ -87,7 +94,7 @@ extension DiffBuilder {
             if let cm = c.comment { grants.append(Statement(sql: "COMMENT ON COLUMN \(q) IS \(SQL.quoteLiteral(cm));")) }
             columnPrivileges(n, c.name, c.acl, nil)
         }
-        for c in u.columns where x[c.name] == nil && !(isPartition && !c.isLocal) {
+        for c in u.columns where x[c.name] == nil && !(isPartition && !c.isLocal) && !typed {
             note("column", "\(n).\(SQL.quoteIdent(c.name))", .drop)
             tableAlters.append(Statement(sql: "ALTER TABLE \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
                                          hazard: "drops column \(c.name) with its data"))
