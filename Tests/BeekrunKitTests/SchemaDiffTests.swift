@@ -65,7 +65,7 @@ enum DiffFixtures {
         DiffCase(name: "identity kind", change: "ALTER TABLE public.items ALTER COLUMN id SET GENERATED ALWAYS;", kind: "column"),
         DiffCase(name: "add identity", change: "ALTER TABLE public.items ALTER COLUMN qty DROP DEFAULT, ALTER COLUMN qty SET NOT NULL, ALTER COLUMN qty ADD GENERATED ALWAYS AS IDENTITY (START WITH 5);", kind: "column"),
         DiffCase(name: "partition default", change: "ALTER TABLE public.logs_2024 ALTER COLUMN msg SET DEFAULT 'm';", kind: "column"),
-        DiffCase(name: "enum value", change: "ALTER TYPE public.status ADD VALUE 'doing' BEFORE 'done';", kind: "type", reversible: false),
+        DiffCase(name: "enum value", change: "ALTER TYPE public.status ADD VALUE 'doing' BEFORE 'done';", kind: "type"),
         DiffCase(name: "drop enum with its column", change: "DROP MATERIALIZED VIEW public.item_counts; ALTER TABLE public.items DROP COLUMN status; DROP TYPE public.status;", kind: "type", sameDumpBackward: false),
         DiffCase(name: "drop serial sequence", change: "ALTER TABLE public.tags ALTER COLUMN id DROP DEFAULT; DROP SEQUENCE public.tags_id_seq;", kind: "sequence"),
         DiffCase(name: "drop function used by a default", change: "CREATE FUNCTION public.zero() RETURNS int LANGUAGE sql AS 'SELECT 0'; ALTER TABLE public.items ALTER COLUMN qty SET DEFAULT public.zero();", kind: "function"),
@@ -145,7 +145,10 @@ struct SchemaDiffTests {
         #expect(diff.changes.contains { $0.kind == kind }, "expected a \(kind) change in:\n\(diff.summary)")
         try y.execute(diff.sql)
         let after = try Diff.compare(a: x, b: y, schemas: Self.schemas)
-        #expect(after.isEmpty, "left after the migration:\n\(after.summary)\nmigration:\n\(diff.sql)")
+        // Where the dumps cannot be equal, the only difference left is the column order, and the diff says so.
+        let left = after.changes.filter { sameDump || $0.kind != "column order" }
+        #expect(left.isEmpty, "left after the migration:\n\(after.summary)\nmigration:\n\(diff.sql)")
+        if !sameDump { #expect(!after.isEmpty, "the column order differs: the diff must say so") }
         if sameDump { try SchemaFixtures.expectSameDump(cluster, a, b) }
         return diff
     }

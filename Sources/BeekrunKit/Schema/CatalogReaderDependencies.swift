@@ -24,6 +24,23 @@ extension CatalogReader {
             join pg_publication p on p.oid = pn.pnpubid join pg_namespace n on n.oid = pn.pnnspid
             where n.nspname = any($1) order by 1, 2
             """).rows.map { PublicationSchema(publication: $0[0]!, schema: $0[1]!) }
+        model.publications = try c.query("""
+            select p.pubname, pg_get_userbyid(p.pubowner), p.puballtables,
+              concat_ws(', ', case when p.pubinsert then 'insert' end, case when p.pubupdate then 'update' end,
+                        case when p.pubdelete then 'delete' end, case when p.pubtruncate then 'truncate' end),
+              p.pubviaroot, obj_description(p.oid, 'pg_publication')
+            from pg_publication p
+            where p.puballtables
+              or exists (select from pg_publication_rel r join pg_class k on k.oid = r.prrelid
+                         join pg_namespace n on n.oid = k.relnamespace where r.prpubid = p.oid and n.nspname = any($1))
+              or exists (select from pg_publication_namespace pn join pg_namespace n on n.oid = pn.pnnspid
+                         where pn.pnpubid = p.oid and n.nspname = any($1))
+              or (not exists (select from pg_publication_rel r where r.prpubid = p.oid)
+                  and not exists (select from pg_publication_namespace pn where pn.pnpubid = p.oid))
+            order by 1
+            """).rows.map {
+            PublicationInfo(name: $0[0]!, owner: $0[1]!, allTables: $0[2] == "t", publish: $0[3]!, viaRoot: $0[4] == "t", comment: $0[5])
+        }
     }
 
     /// `pg_depend` edges among pre-data objects. Sub-objects are folded into what the generator

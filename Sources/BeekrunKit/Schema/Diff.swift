@@ -25,9 +25,16 @@ public struct SchemaChange: Sendable, Equatable, CustomStringConvertible {
 /// The result of `Diff.compare`.
 public struct SchemaDiff: Sendable {
     public var changes: [SchemaChange]
-    /// The migration that makes b equal to a, dependency-ordered; statements that can lose data
-    /// or lock or rewrite a table are preceded by a `-- HAZARD:` comment.
-    public var sql: String
+    /// The migration that makes b equal to a, dependency-ordered, as statements with their hazards.
+    public var statements: [SchemaStatement]
+    /// What the migration cannot do, one line each (printed as `-- MANUAL:` lines after it).
+    public var manual: [String]
+    /// The migration as SQL; statements that can lose data or lock or rewrite a table are
+    /// preceded by a `-- HAZARD:` comment.
+    public var sql: String {
+        let lines = statements.map(\.rendered) + manual.map { "-- MANUAL: \($0)" }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
     public var isEmpty: Bool { changes.isEmpty }
 
     /// Terraform-like text: one line per change and a closing count line.
@@ -41,17 +48,26 @@ public struct SchemaDiff: Sendable {
     }
 }
 
+/// Choices a migration can make differently.
+public struct DiffOptions: Sendable {
+    /// Re-create (copying the rows) tables whose columns would otherwise end up in another order
+    /// than a's (a column added in the middle comes at the end). Off: the summary says so.
+    public var reorderColumns = false
+    public init(reorderColumns: Bool = false) { self.reorderColumns = reorderColumns }
+}
+
 public enum Diff {
     /// Compares two models object by object. Only what the catalogs make observable is compared:
     /// not OIDs, not attribute numbers (dropped-column gaps), not creation order.
-    public static func compare(a: SchemaModel, b: SchemaModel) -> SchemaDiff {
+    public static func compare(a: SchemaModel, b: SchemaModel, options: DiffOptions = DiffOptions()) -> SchemaDiff {
         var builder = DiffBuilder(a: a, b: b)
+        builder.options = options
         builder.run()
-        return SchemaDiff(changes: builder.changes, sql: builder.migration())
+        return SchemaDiff(changes: builder.changes, statements: builder.migration(), manual: builder.manual)
     }
 
     /// Reads `schemas` from both databases (read only) and compares them.
-    public static func compare(a: PGConnection, b: PGConnection, schemas: [String]) throws -> SchemaDiff {
-        compare(a: try CatalogReader.read(a, schemas: schemas), b: try CatalogReader.read(b, schemas: schemas))
+    public static func compare(a: PGConnection, b: PGConnection, schemas: [String], options: DiffOptions = DiffOptions()) throws -> SchemaDiff {
+        compare(a: try CatalogReader.read(a, schemas: schemas), b: try CatalogReader.read(b, schemas: schemas), options: options)
     }
 }

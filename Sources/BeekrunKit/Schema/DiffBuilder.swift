@@ -2,9 +2,11 @@
 /// buckets that are joined in dependency order at the end.
 struct DiffBuilder {
     let a: SchemaModel, b: SchemaModel
+    var options = DiffOptions()
     private(set) var changes: [SchemaChange] = []
 
-    struct Statement { var sql: String; var hazard: String? }
+    /// Diff and clone speak the same statement type.
+    typealias Statement = SchemaStatement
     // Buckets, in the order `migration()` joins them.
     var dropOutside: [Statement] = []      // dependent objects, publication membership
     var dropTableParts: [Statement] = []   // policies, triggers, rules
@@ -24,6 +26,16 @@ struct DiffBuilder {
     var postOther: [Statement] = []        // triggers, rules, RLS, policies, publications, dependents
     var grants: [Statement] = []           // owners, privileges, comments of existing objects
     var manual: [String] = []
+    /// Guards that refuse the migration before it changes anything (an enum value still in use).
+    var checks: [Statement] = []
+    /// Enums and domains re-created under their name (enum values removed, reordered, or added
+    /// and used in the same migration; a domain's base type changed), by qualified name.
+    var recreatedTypes: Set<String> = []
+    /// Columns dropped and added again (a generation expression PostgreSQL cannot change in
+    /// place), by qualified table: their views, indexes and constraints come back with them.
+    var readdedColumns: [String: Set<String>] = [:]
+    /// Tables re-created with their rows copied (partitioning changed), by qualified name.
+    var recreatedTables: Set<String> = []
     /// Objects (re)created from a: generated like a clone.
     var created = SchemaModel()
 
@@ -100,11 +112,52 @@ struct DiffBuilder {
         return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
     }
 
+    /// Whether an expression or definition names `column` (quoted as SQL prints it).
+    static func mentions(_ text: String, _ column: String) -> Bool {
+        let q = SQL.quoteIdent(column)
+        var search = text[...]
+        while let r = search.range(of: q) {
+            let before = r.lowerBound == text.startIndex ? nil : text[text.index(before: r.lowerBound)]
+            let after = r.upperBound == text.endIndex ? nil : text[r.upperBound]
+            func word(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "\"" || $0 == "$" } ?? false }
+            if !word(before) && !word(after) { return true }
+            search = text[r.upperBound...]
+        }
+        return false
+    }
+
+    func isReadded(_ table: String, _ definition: String) -> Bool {
+        (readdedColumns[table] ?? []).contains { Self.mentions(definition, $0) }
+    }
+
+    /// Generated columns whose expression changes, columns turned generated, and generated
+    /// columns over a column whose type changes: PostgreSQL 15 can only drop and add them.
+    func columnsToReadd() -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        let y = Self.keyed(b.tables, \.qualified)
+        for t in a.tables {
+            guard let u = y[t.qualified] else { continue }
+            let cols = Self.keyed(u.columns, \.name)
+            let retyped = t.columns.filter { c in cols[c.name].map { $0.type != c.type && $0.generatedExpr == nil } ?? false }.map(\.name)
+            for c in t.columns {
+                guard let g = c.generatedExpr, let d = cols[c.name] else { continue }
+                if d.generatedExpr != g && !(d.generatedExpr != nil && a.serverVersion >= 170000)
+                    || retyped.contains(where: { Self.mentions(g, $0) }) {
+                    out[t.qualified, default: []].insert(c.name)
+                }
+            }
+        }
+        return out
+    }
+
     // MARK: Run
 
     mutating func run() {
         compareSchemas()
         compareExtensions()
+        recreatedTypes = typesToRecreate()
+        readdedColumns = columnsToReadd()
+        recreatedTables = tablesToRecreate()
         compareTypes()
         compareSchemaObjects()
         compareSequences()
@@ -126,12 +179,11 @@ struct DiffBuilder {
 
     /// Joins the buckets: drops (outermost first), in-place changes of types, then new objects
     /// and in-place table changes, the remaining drops, views, post-data, privileges and comments.
-    func migration() -> String {
-        var out: [String] = []
-        func add(_ list: [Statement]) {
-            for s in list { out.append((s.hazard.map { "-- HAZARD: \($0)\n" } ?? "") + s.sql) }
-        }
+    func migration() -> [SchemaStatement] {
+        var out: [SchemaStatement] = []
+        func add(_ list: [Statement]) { out += list }
         // A dropped table may reference a key that goes too: tables before keys.
+        add(checks)
         add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropViews); add(dropRoutines); add(dropTables); add(dropConstraints)
         add(preAlters)
         let owner = usualOwner
@@ -173,20 +225,19 @@ struct DiffBuilder {
         var g2 = DDLGenerator(model: second, currentUser: owner, initialACL: acl, builtinACL: builtin)
         try? g1.generate()
         try? g2.generate()
-        add(g1.pre.map { Statement(sql: $0.sql) })
+        add(g1.pre)
         add(tableAlters)
         add(sequenceOwners)
         add(replacedRoutines)
         // What is gone for good goes once nothing uses it any more (a column dropped above, a
         // default changed above).
         add(dropRoutinesLate); add(dropTypes)
-        add(g2.pre.map { Statement(sql: $0.sql) })
+        add(g2.pre)
         // Keys of existing tables first: a new table's foreign key may reference one.
         add(postKeys)
-        add(g1.post.map { Statement(sql: $0.sql) })
-        add(g2.post.map { Statement(sql: $0.sql) })
+        add(g1.post)
+        add(g2.post)
         add(postForeignKeys); add(postOther); add(grants)
-        out += manual.map { "-- MANUAL: \($0)" }
-        return out.isEmpty ? "" : out.joined(separator: "\n") + "\n"
+        return out
     }
 }

@@ -5,8 +5,93 @@ extension DiffBuilder {
         let (onlyA, onlyB, both) = Self.split(x, y)
         let formatter = DDLGenerator(model: a, currentUser: "", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] })
         for n in onlyA {
-            let t = x[n]!
             note("table", n, .add)
+            addCreatedTable(x[n]!)
+        }
+        // Partitions go with their partitioned parent (dropped, or re-created and copied).
+        let dropped = onlyB.filter { n in
+            y[n]!.partitionOf.map { p in
+                let parent = SQL.qualified(p.schema, p.name)
+                return !onlyB.contains(parent) && !recreatedTables.contains(parent)
+            } ?? true
+        }
+        for n in onlyB { note("table", n, .drop) }
+        // DROP TABLE does not take a foreign table: those are dropped on their own.
+        for f in dropped where y[f]!.kind == "f" { dropTables.append(Statement(sql: "DROP FOREIGN TABLE \(f);")) }
+        let plain = dropped.filter { y[$0]!.kind != "f" }
+        if !plain.isEmpty {
+            dropTables.append(Statement(sql: "DROP TABLE \(plain.joined(separator: ", "));",
+                                        hazard: "drops \(plain.count == 1 ? "a table" : "tables") with \(plain.count == 1 ? "its" : "their") rows"))
+        }
+        for n in both where recreatedTables.contains(n) { recreateTable(x[n]!, y[n]!) }
+        for n in both where !recreatedTables.contains(n) {
+            compareTable(x[n]!, y[n]!, formatter: formatter)
+            if let order = columnOrderAfterMigration(x[n]!, y[n]!) {
+                note("column order", n, .alter, "the columns end up as (\(order.map(SQL.quoteIdent).joined(separator: ", "))), not (\(x[n]!.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", "))); reorder_columns re-creates the table")
+            }
+        }
+    }
+
+    /// Tables whose partitioning changes (key, or plain ↔ partitioned), and their partitions
+    /// present on both sides: PostgreSQL cannot change that in place.
+    func tablesToRecreate() -> Set<String> {
+        let y = Self.keyed(b.tables, \.qualified)
+        var out = Set(a.tables.filter { t in y[t.qualified].map { $0.partitionKey != t.partitionKey || $0.kind != t.kind } ?? false }.map(\.qualified))
+        if options.reorderColumns {
+            out.formUnion(a.tables.filter { t in y[t.qualified].map { columnOrderAfterMigration(t, $0) != nil } ?? false }.map(\.qualified))
+        }
+        var grew = true
+        while grew {
+            grew = false
+            for t in a.tables where !out.contains(t.qualified) && y[t.qualified] != nil {
+                if let p = t.partitionOf, out.contains(SQL.qualified(p.schema, p.name)) { out.insert(t.qualified); grew = true }
+            }
+        }
+        return out
+    }
+
+    /// The column order b's table `u` ends up with once migrated in place, when it is not a's
+    /// (PostgreSQL adds columns at the end); nil when it is.
+    func columnOrderAfterMigration(_ t: TableInfo, _ u: TableInfo) -> [String]? {
+        // A partition made with PARTITION OF has its parent's order.
+        if t.partitionOf != nil && t.columns.allSatisfy({ !$0.isLocal }) { return nil }
+        let readded = readdedColumns[t.qualified] ?? []
+        let namesA = t.columns.map(\.name), namesB = Set(u.columns.map(\.name))
+        let kept = u.columns.map(\.name).filter { namesA.contains($0) && !readded.contains($0) }
+        let result = kept + namesA.filter { !namesB.contains($0) || readded.contains($0) }
+        return result == namesA ? nil : result
+    }
+
+    /// Re-creates table `t` as a has it: b's table is renamed out of the way, the new one created
+    /// (with its partitions, keys, triggers, policies), the rows copied, and the old one dropped.
+    mutating func recreateTable(_ t: TableInfo, _ u: TableInfo) {
+        let n = t.qualified
+        let old = SQL.qualified(u.schema, String((u.name + "__beekrun_old").prefix(63)))
+        let parentRecreated = u.partitionOf.map { recreatedTables.contains(SQL.qualified($0.schema, $0.name)) } ?? false
+        note("table", n, .alter, t.partitionKey == u.partitionKey && t.kind == u.kind ? "column order (re-created, rows copied)"
+             : "partitioning \(u.partitionKey ?? "none") → \(t.partitionKey ?? "none") (re-created, rows copied)")
+        addCreatedTable(t)
+        preAlters.append(Statement(sql: "ALTER TABLE \(n) RENAME TO \(SQL.quoteIdent(String((u.name + "__beekrun_old").prefix(63))));",
+                                   hazard: parentRecreated ? nil : "re-creates table \(n) and copies its rows (ACCESS EXCLUSIVE lock for the whole migration)"))
+        // Sequences owned by the old table's columns would go with it: they move to the new one.
+        for s in a.sequences where !s.isIdentity && s.ownedBy.map({ SQL.qualified($0.schema, $0.table) == n }) == true {
+            if let o = s.ownedBy, b.sequences.contains(where: { $0.qualified == s.qualified }) {
+                sequenceOwners.append(Statement(sql: "ALTER SEQUENCE \(s.qualified) OWNED BY \(n).\(SQL.quoteIdent(o.column));"))
+            }
+        }
+        guard !parentRecreated else { return }
+        let kept = Set(u.columns.filter { $0.generatedExpr == nil }.map(\.name))
+        let columns = t.columns.filter { $0.generatedExpr == nil && kept.contains($0.name) }.map { SQL.quoteIdent($0.name) }.joined(separator: ", ")
+        if !columns.isEmpty {
+            tableAlters.append(Statement(sql: "INSERT INTO \(n) (\(columns)) OVERRIDING SYSTEM VALUE SELECT \(columns) FROM \(old);",
+                                         hazard: "copies every row of \(n) into the re-created table"))
+        }
+        dropTypes.append(Statement(sql: "DROP TABLE \(old);", hazard: "drops the old copy of \(n)"))
+    }
+
+    mutating func addCreatedTable(_ t: TableInfo) {
+        let n = t.qualified
+        do {
             created.tables.append(t)
             created.sequences += a.sequences.filter { $0.isIdentity && $0.ownedBy.map { SQL.qualified($0.schema, $0.table) } == n }
             created.constraints += a.constraints.filter { !$0.onDomain && $0.qualifiedTable == n }
@@ -15,25 +100,10 @@ extension DiffBuilder {
             created.rules += a.rules.filter { SQL.qualified($0.schema, $0.table) == n }
             created.policies += a.policies.filter { $0.qualifiedTable == n }
         }
-        // Partitions go with their partitioned parent.
-        let dropped = onlyB.filter { n in y[n]!.partitionOf.map { !onlyB.contains(SQL.qualified($0.schema, $0.name)) } ?? true }
-        for n in onlyB { note("table", n, .drop) }
-        if !dropped.isEmpty {
-            // DROP TABLE does not take a foreign table: those are dropped on their own.
-            for f in dropped where y[f]!.kind == "f" { dropTables.append(Statement(sql: "DROP FOREIGN TABLE \(f);")) }
-            let dropped = dropped.filter { y[$0]!.kind != "f" }
-            if !dropped.isEmpty { dropTables.append(Statement(sql: "DROP TABLE \(dropped.joined(separator: ", "));",
-                                        hazard: "drops \(dropped.count == 1 ? "a table" : "tables") with \(dropped.count == 1 ? "its" : "their") rows")) }
-        }
-        for n in both { compareTable(x[n]!, y[n]!, formatter: formatter) }
     }
 
     mutating func compareTable(_ t: TableInfo, _ u: TableInfo, formatter: DDLGenerator) {
         let n = t.qualified
-        if t.partitionKey != u.partitionKey || t.kind != u.kind {
-            manual.append("table \(n) changed its partitioning (\(u.partitionKey ?? "none") → \(t.partitionKey ?? "none")); re-create it by hand")
-            note("table", n, .alter, "partitioning changed (needs a manual migration)")
-        }
         let boundA = t.partitionOf.map { "\(SQL.qualified($0.schema, $0.name)) \($0.bound)" }
         let boundB = u.partitionOf.map { "\(SQL.qualified($0.schema, $0.name)) \($0.bound)" }
         if boundA != boundB {
@@ -99,14 +169,27 @@ extension DiffBuilder {
             tableAlters.append(Statement(sql: "ALTER TABLE \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
                                          hazard: "drops column \(c.name) with its data"))
         }
+        let readded = readdedColumns[n] ?? []
+        var readdLater: [(TableInfo, Column)] = []
+        // Dropped first: a generated column over a column whose type changes blocks the change.
+        for c in t.columns where readded.contains(c.name) && y[c.name] != nil {
+            tableAlters.append(Statement(sql: "ALTER TABLE \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
+                                         hazard: "drops generated column \(c.name) to add it again with its new definition (PostgreSQL 15 cannot change it in place); it moves to the end of the table"))
+        }
         for c in t.columns {
             guard let d = y[c.name] else { continue }
             let q = "\(n).\(SQL.quoteIdent(c.name))", col = SQL.quoteIdent(c.name)
             let inherited = isPartition && !c.isLocal
+            if readded.contains(c.name) {
+                note("column", q, .alter, "generated expression \(d.generatedExpr ?? "none") → \(c.generatedExpr ?? "none") (dropped and added)")
+                readdLater.append((t, c))
+                continue
+            }
             if !inherited && (c.type != d.type || c.collation != d.collation) {
                 note("column", q, .alter, "type \(d.type) → \(c.type)")
+                // A generated column takes no USING: it is computed again.
                 tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) TYPE \(c.type)"
-                                             + (c.collation.map { " COLLATE \($0)" } ?? "") + " USING \(col)::\(c.type);",
+                                             + (c.collation.map { " COLLATE \($0)" } ?? "") + (c.generatedExpr == nil ? " USING \(col)::\(c.type)" : "") + ";",
                                              hazard: "rewrites the table (ACCESS EXCLUSIVE lock); fails if a value does not convert"))
             }
             // An identity column has no default: take the identity away before setting one, and
@@ -118,6 +201,10 @@ extension DiffBuilder {
                 if let kind = c.identity {
                     if d.identity == nil {
                         let seq = a.sequences.first { $0.isIdentity && $0.ownedBy?.schema == t.schema && $0.ownedBy?.table == t.name && $0.ownedBy?.column == c.name }
+                        // serial → identity: the serial's sequence makes way for the identity's.
+                        if let seq, b.sequences.contains(where: { !$0.isIdentity && $0.qualified == seq.qualified }) {
+                            identityStatements.append(Statement(sql: "DROP SEQUENCE \(seq.qualified);", hazard: "the identity restarts at its start value"))
+                        }
                         var sql = "ALTER TABLE \(n) ALTER COLUMN \(col) ADD GENERATED \(kind == "a" ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
                         if let seq { sql += " (SEQUENCE NAME \(seq.qualified)" + formatter.sequenceOptions(seq).replacingOccurrences(of: "\n   ", with: "") + ")" }
                         identityStatements.append(Statement(sql: sql + ";"))
@@ -126,6 +213,16 @@ extension DiffBuilder {
                     }
                 } else {
                     identityStatements.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) DROP IDENTITY;"))
+                    // identity → serial: the identity's sequence went with it; make a's.
+                    let old = b.sequences.first { $0.isIdentity && $0.ownedBy?.schema == u.schema && $0.ownedBy?.table == u.name && $0.ownedBy?.column == c.name }
+                    if let old, let seq = a.sequences.first(where: { !$0.isIdentity && $0.qualified == old.qualified }) {
+                        identityStatements.append(Statement(sql: "CREATE SEQUENCE \(seq.qualified) AS \(seq.dataType)" + formatter.sequenceOptions(seq) + ";",
+                                                            hazard: "the sequence restarts at its start value"))
+                        if seq.owner != t.owner { identityStatements.append(Statement(sql: "ALTER SEQUENCE \(seq.qualified) OWNER TO \(SQL.quoteIdent(seq.owner));")) }
+                        if let o = seq.ownedBy {
+                            sequenceOwners.append(Statement(sql: "ALTER SEQUENCE \(seq.qualified) OWNED BY \(SQL.qualified(o.schema, o.table)).\(SQL.quoteIdent(o.column));"))
+                        }
+                    }
                 }
             }
             if identityFirst { tableAlters += identityStatements }
@@ -134,7 +231,8 @@ extension DiffBuilder {
                 if c.generatedExpr == nil {
                     tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) DROP EXPRESSION;"))
                 } else {
-                    manual.append("column \(q) needs a new generation expression: drop and re-add it by hand (it moves to the end)")
+                    tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) SET EXPRESSION AS (\(c.generatedExpr!));",
+                                                 hazard: "rewrites the table (ACCESS EXCLUSIVE lock)"))
                 }
             }
             if c.generatedExpr == nil && c.defaultExpr != d.defaultExpr {
@@ -168,6 +266,16 @@ extension DiffBuilder {
             comment(target: "COLUMN \(q)", name: q, c.comment, d.comment)
             columnPrivileges(n, c.name, c.acl, d.acl)
         }
+        for (t, c) in readdLater {
+            let q = "\(n).\(SQL.quoteIdent(c.name))"
+            tableAlters.append(Statement(sql: "ALTER TABLE \(n) ADD COLUMN " + formatter.columnDefinition(c, table: t).dropFirst(4) + ";",
+                                         hazard: "rewrites the table (ACCESS EXCLUSIVE lock)"))
+            for setting in c.settings {
+                tableAlters.append(Statement(sql: "ALTER TABLE ONLY \(n) ALTER COLUMN \(SQL.quoteIdent(c.name)) \(setting);"))
+            }
+            if let cm = c.comment { grants.append(Statement(sql: "COMMENT ON COLUMN \(q) IS \(SQL.quoteLiteral(cm));")) }
+            columnPrivileges(n, c.name, c.acl, nil)
+        }
     }
 
     /// Constraints on tables (and domains) that exist on both sides.
@@ -176,7 +284,7 @@ extension DiffBuilder {
         let typesA = Set(a.types.map(\.qualified)), typesB = Set(b.types.map(\.qualified))
         let partitioned = Set(a.tables.filter { $0.partitionKey != nil }.map(\.qualified))
         func kept(_ k: ConstraintInfo) -> Bool {
-            k.parentIndex == nil && (k.onDomain ? typesA.contains(k.qualifiedTable) && typesB.contains(k.qualifiedTable)
+            (k.onDomain || !recreatedTables.contains(k.qualifiedTable)) && k.parentIndex == nil && (k.onDomain ? typesA.contains(k.qualifiedTable) && typesB.contains(k.qualifiedTable) && !recreatedTypes.contains(k.qualifiedTable)
                                                 : tablesA.contains(k.qualifiedTable) && tablesB.contains(k.qualifiedTable))
         }
         func key(_ k: ConstraintInfo) -> String { "\(k.onDomain ? "domain" : "table") \(k.qualifiedTable) \(k.name)" }
@@ -210,6 +318,11 @@ extension DiffBuilder {
         for n in both {
             let k = x[n]!, l = y[n]!
             let name = "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)"
+            if !k.onDomain && isReadded(k.qualifiedTable, l.definition) {
+                note("constraint", name, .alter, "added again with its column")
+                add(k)
+                continue
+            }
             if k.definition != l.definition || k.validated != l.validated {
                 if k.validated && !l.validated && l.definition == k.definition + " NOT VALID" {
                     note("constraint", name, .alter, "validated")
@@ -249,6 +362,11 @@ extension DiffBuilder {
         for n in onlyB { note("index", n, .drop); dropConstraints.append(Statement(sql: "DROP INDEX \(n);")) }
         for n in both {
             let i = x[n]!, j = y[n]!
+            if isReadded(SQL.qualified(i.schema, i.table), j.definition) {
+                note("index", n, .alter, "built again with its column")
+                add(i)
+                continue
+            }
             if i.definition != j.definition {
                 note("index", n, .alter, "\(j.definition) → \(i.definition)")
                 dropConstraints.append(Statement(sql: "DROP INDEX \(n);"))

@@ -76,8 +76,42 @@ extension DiffBuilder {
     }
 
     mutating func comparePublications() {
+        let px = Self.keyed(a.publications, \.name), py = Self.keyed(b.publications, \.name)
+        let (pOnlyA, pOnlyB, pBoth) = Self.split(px, py)
+        func create(_ p: PublicationInfo) {
+            preAlters.append(Statement(sql: p.createSQL))
+            preAlters.append(Statement(sql: "ALTER PUBLICATION \(SQL.quoteIdent(p.name)) OWNER TO \(SQL.quoteIdent(p.owner));"))
+            if let c = p.comment { grants.append(Statement(sql: "COMMENT ON PUBLICATION \(SQL.quoteIdent(p.name)) IS \(SQL.quoteLiteral(c));")) }
+        }
+        func drop(_ p: PublicationInfo) {
+            dropOutside.append(Statement(sql: "DROP PUBLICATION \(SQL.quoteIdent(p.name));",
+                                         hazard: "subscribers of publication \(p.name) stop receiving changes"))
+        }
+        var recreated = Set<String>()
+        for n in pOnlyA { note("publication", SQL.quoteIdent(n), .add); create(px[n]!) }
+        for n in pOnlyB { note("publication", SQL.quoteIdent(n), .drop); drop(py[n]!) }
+        for n in pBoth {
+            let p = px[n]!, q = py[n]!
+            if p.allTables != q.allTables {
+                // PostgreSQL 15 cannot turn a publication into FOR ALL TABLES or back.
+                note("publication", SQL.quoteIdent(n), .alter, p.allTables ? "for all tables (re-created)" : "no longer for all tables (re-created)")
+                drop(q); create(p); recreated.insert(n)
+                continue
+            }
+            if p.publish != q.publish || p.viaRoot != q.viaRoot {
+                note("publication", SQL.quoteIdent(n), .alter, "publish \(q.publish) → \(p.publish), via root \(q.viaRoot) → \(p.viaRoot)")
+                preAlters.append(Statement(sql: "ALTER PUBLICATION \(SQL.quoteIdent(n)) SET (publish = \(SQL.quoteLiteral(p.publish)), publish_via_partition_root = \(p.viaRoot));"))
+            }
+            if p.owner != q.owner {
+                note("owner", SQL.quoteIdent(n), .alter, "publication owner \(q.owner) → \(p.owner)")
+                grants.append(Statement(sql: "ALTER PUBLICATION \(SQL.quoteIdent(n)) OWNER TO \(SQL.quoteIdent(p.owner));"))
+            }
+            comment(target: "PUBLICATION \(SQL.quoteIdent(n))", name: SQL.quoteIdent(n), p.comment, q.comment)
+        }
+        // A publication dropped takes its tables along; one re-created gets them all again.
+        let gone = Set(pOnlyB).union(recreated)
         func key(_ p: PublicationTable) -> String { "\(p.publication) \(SQL.qualified(p.schema, p.table))" }
-        let x = Self.keyed(a.publicationTables, key), y = Self.keyed(b.publicationTables, key)
+        let x = Self.keyed(a.publicationTables, key), y = Self.keyed(b.publicationTables.filter { !gone.contains($0.publication) }, key)
         let (onlyA, onlyB, both) = Self.split(x, y)
         for k in onlyB + both.filter({ x[$0]! != y[$0]! }) {
             let p = y[k]!
@@ -93,7 +127,7 @@ extension DiffBuilder {
             postOther.append(Statement(sql: sql + ";"))
         }
         func skey(_ p: PublicationSchema) -> String { "\(p.publication) \(SQL.quoteIdent(p.schema))" }
-        let sx = Self.keyed(a.publicationSchemas, skey), sy = Self.keyed(b.publicationSchemas, skey)
+        let sx = Self.keyed(a.publicationSchemas, skey), sy = Self.keyed(b.publicationSchemas.filter { !gone.contains($0.publication) }, skey)
         let (sOnlyA, sOnlyB, _) = Self.split(sx, sy)
         for k in sOnlyB {
             note("publication schema", k, .drop)

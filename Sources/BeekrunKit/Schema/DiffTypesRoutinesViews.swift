@@ -68,12 +68,9 @@ extension DiffBuilder {
             let keyword = t.isDomain ? "DOMAIN" : "TYPE"
             switch (t.kind, u.kind) {
             case (.enumeration(let la), .enumeration(let lb)) where la != lb:
-                // Values can only be added, in place; b's values must keep their order in a.
-                let kept = la.filter { lb.contains($0) }
-                if kept != lb {
-                    manual.append("enum \(n) lost or reordered values (\(lb) → \(la)); PostgreSQL cannot remove enum values in place")
-                    note("type", n, .alter, "enum values \(lb) → \(la) (needs a manual migration)")
-                    break
+                if recreatedTypes.contains(n) {
+                    recreateType(t, removed: lb.filter { !la.contains($0) }, detail: "enum values \(lb) → \(la)")
+                    continue
                 }
                 note("type", n, .alter, "enum values added: " + la.filter { !lb.contains($0) }.joined(separator: ", "))
                 var have = lb
@@ -84,9 +81,9 @@ extension DiffBuilder {
                     have.append(label)
                 }
             case (.domain(let base, let coll, let def, let nn), .domain(let base2, let coll2, let def2, let nn2)):
-                if base != base2 || coll != coll2 {
-                    manual.append("domain \(n) changed its base type or collation (\(base2) → \(base)); re-create it by hand")
-                    note("domain", n, .alter, "base type \(base2) → \(base) (needs a manual migration)")
+                if recreatedTypes.contains(n) {
+                    recreateType(t, removed: [], detail: "base type \(base2) → \(base)")
+                    continue
                 }
                 if def != def2 {
                     note("domain", n, .alter, "default \(def2 ?? "none") → \(def ?? "none")")
@@ -129,6 +126,79 @@ extension DiffBuilder {
         }
     }
 
+    /// Domains whose base type or collation changes, and enums whose change `ALTER TYPE … ADD VALUE` cannot make: values removed or reordered, or
+    /// values added that the migration itself uses (a default, a check, a view), which
+    /// PostgreSQL refuses in the transaction that added them ("unsafe use of new value").
+    func typesToRecreate() -> Set<String> {
+        var out = Set<String>()
+        let y = Self.keyed(b.types, \.qualified)
+        let texts = a.tables.flatMap { $0.columns.compactMap(\.defaultExpr) } + a.constraints.map(\.definition)
+            + a.views.map(\.definition) + a.policies.flatMap { [$0.using, $0.withCheck].compactMap { $0 } } + a.indexes.map(\.definition)
+        for t in a.types {
+            if case .domain(let base, let coll, _, _) = t.kind, let u = y[t.qualified], case .domain(let base2, let coll2, _, _) = u.kind,
+               base != base2 || coll != coll2 {
+                out.insert(t.qualified)
+                continue
+            }
+            guard case .enumeration(let la) = t.kind, let u = y[t.qualified], case .enumeration(let lb) = u.kind, la != lb else { continue }
+            if la.filter(lb.contains) != lb { out.insert(t.qualified); continue }
+            let uses = la.filter { !lb.contains($0) }.map { "\(SQL.quoteLiteral($0))::\(t.qualified)" }
+            if texts.contains(where: { text in uses.contains { text.contains($0) } }) { out.insert(t.qualified) }
+        }
+        return out
+    }
+
+    /// Re-creates type `t` (an enum or a domain) as a has it: the old type is renamed, the new
+    /// one created, every column moved over (through text for an enum; defaults, which do not
+    /// cast, taken off and put back), and the old type dropped. For an enum, rows holding a
+    /// removed value make the migration refuse first, with their count, instead of failing halfway.
+    mutating func recreateType(_ t: TypeInfo, removed: [String], detail: String) {
+        let n = t.qualified, isEnum = !t.isDomain
+        note(t.isDomain ? "domain" : "type", n, .alter, detail + " (re-created)")
+        let oldName = String((t.name + "__beekrun_old").prefix(63))
+        let tablesA = Self.keyed(a.tables, \.qualified)
+        preAlters.append(Statement(sql: "ALTER \(t.isDomain ? "DOMAIN" : "TYPE") \(n) RENAME TO \(SQL.quoteIdent(oldName));",
+                                   hazard: "re-creates \(n): the columns using it are rewritten (ACCESS EXCLUSIVE lock)"))
+        var one = SchemaModel()
+        one.serverVersion = a.serverVersion
+        one.types = [t]
+        one.constraints = a.constraints.filter { $0.onDomain && $0.schema == t.schema && $0.table == t.name }
+        let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion) }
+        var generator = DDLGenerator(model: one, currentUser: "", initialACL: { kind, owner, _ in try builtin(kind, owner) }, builtinACL: builtin)
+        try? generator.generate()
+        preAlters += generator.pre
+        grants += generator.post
+        for table in b.tables where table.partitionOf == nil {
+            guard let kept = tablesA[table.qualified] else { continue }
+            let keptColumns = Self.keyed(kept.columns, \.name)
+            for c in table.columns where c.type == n || c.type == n + "[]" {
+                guard let ac = keptColumns[c.name], ac.type == c.type else { continue }
+                let col = SQL.quoteIdent(c.name), isArray = c.type.hasSuffix("[]")
+                if !removed.isEmpty {
+                    let list = "ARRAY[" + removed.map(SQL.quoteLiteral).joined(separator: ", ") + "]"
+                    let test = isArray ? "\(col)::text[] && \(list)" : "\(col)::text = ANY (\(list))"
+                    let message = "enum \(n) loses \(removed.joined(separator: ", ")), still held by % row(s) of \(table.qualified).\(col)"
+                    checks.append(Statement(sql: """
+                        DO $beekrun$ DECLARE n bigint; BEGIN
+                          SELECT count(*) INTO n FROM \(table.qualified) WHERE \(test);
+                          IF n > 0 THEN RAISE EXCEPTION \(SQL.quoteLiteral(message)), n; END IF;
+                        END $beekrun$;
+                        """, hazard: "refuses the migration if rows still hold a removed value of \(n)"))
+                }
+                if c.defaultExpr != nil {
+                    tableAlters.append(Statement(sql: "ALTER TABLE \(table.qualified) ALTER COLUMN \(col) DROP DEFAULT;"))
+                }
+                let using = isEnum ? "\(col)::text\(isArray ? "[]" : "")::\(c.type)" : "\(col)::\(c.type)"
+                tableAlters.append(Statement(sql: "ALTER TABLE \(table.qualified) ALTER COLUMN \(col) TYPE \(c.type) USING \(using);",
+                                             hazard: "rewrites the table (ACCESS EXCLUSIVE lock)"))
+                if let d = ac.defaultExpr, d == c.defaultExpr {
+                    tableAlters.append(Statement(sql: "ALTER TABLE \(table.qualified) ALTER COLUMN \(col) SET DEFAULT \(d);"))
+                }
+            }
+        }
+        dropTypes.append(Statement(sql: "DROP \(t.isDomain ? "DOMAIN" : "TYPE") \(SQL.qualified(t.schema, oldName));"))
+    }
+
     mutating func compareSequences() {
         let tablesA = Set(a.tables.map(\.qualified))
         let x = Self.keyed(a.sequences, \.qualified), y = Self.keyed(b.sequences, \.qualified)
@@ -150,6 +220,8 @@ extension DiffBuilder {
         }
         for n in both {
             let s = x[n]!, t = y[n]!
+            // serial ↔ identity: the column's change drops one sequence and makes the other.
+            if s.isIdentity != t.isIdentity { continue }
             var changed: [String] = []
             if s.dataType != t.dataType { changed.append("AS \(s.dataType)") }
             if s.start != t.start { changed.append("START WITH \(s.start)") }
@@ -160,7 +232,21 @@ extension DiffBuilder {
             if s.cycle != t.cycle { changed.append(s.cycle ? "CYCLE" : "NO CYCLE") }
             if !changed.isEmpty {
                 note("sequence", n, .alter, changed.joined(separator: " "))
-                tableAlters.append(Statement(sql: "ALTER SEQUENCE \(n) " + changed.joined(separator: " ") + ";"))
+                let alter = "ALTER SEQUENCE \(n) " + changed.joined(separator: " ")
+                if s.minValue != t.minValue || s.maxValue != t.maxValue {
+                    // A current value outside the new bounds makes ALTER fail: restart there.
+                    tableAlters.append(Statement(sql: """
+                        DO $beekrun$ BEGIN
+                          IF (SELECT last_value FROM \(n)) NOT BETWEEN \(s.minValue) AND \(s.maxValue) THEN
+                            \(alter) RESTART;
+                          ELSE
+                            \(alter);
+                          END IF;
+                        END $beekrun$;
+                        """, hazard: "restarts sequence \(n) at its start value if its current value is outside the new bounds"))
+                } else {
+                    tableAlters.append(Statement(sql: alter + ";"))
+                }
             }
             let ownA = s.ownedBy.map { "\(SQL.qualified($0.schema, $0.table)).\(SQL.quoteIdent($0.column))" }
             let ownB = t.ownedBy.map { "\(SQL.qualified($0.schema, $0.table)).\(SQL.quoteIdent($0.column))" }
@@ -195,10 +281,14 @@ extension DiffBuilder {
         for t in b.tables {
             guard let s = tablesA[t.qualified] else { continue }
             let cols = Self.keyed(s.columns, \.name)
-            for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false {
+            for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false
+                || recreatedTypes.contains(c.type) || (c.type.hasSuffix("[]") && recreatedTypes.contains(String(c.type.dropLast(2))))
+                || (readdedColumns[t.qualified] ?? []).contains(c.name) {
                 retyped[t.ref, default: []].insert(c.name)
             }
         }
+        let recreatedTypeRefs = Set(b.types.filter { recreatedTypes.contains($0.qualified) }.map(\.ref))
+            .union(b.tables.filter { recreatedTables.contains($0.qualified) }.map(\.ref))
         func usesRetyped(_ ref: ObjectRef) -> Bool {
             (b.usedColumns[ref] ?? [:]).contains { table, columns in !(retyped[table] ?? []).isDisjoint(with: columns) }
         }
@@ -211,7 +301,7 @@ extension DiffBuilder {
             changed = false
             for (ref, name) in nameOf where !out.contains(name) {
                 let deps = b.dependencies[ref] ?? []
-                if usesRetyped(ref) || deps.contains(where: { nameOf[$0].map(out.contains) == true }) {
+                if usesRetyped(ref) || deps.contains(where: { nameOf[$0].map(out.contains) == true || recreatedTypeRefs.contains($0) }) {
                     out.insert(name); changed = true
                 }
             }

@@ -65,6 +65,8 @@ public struct SchemaModel: Sendable {
     /// Database-wide default privileges (`ALTER DEFAULT PRIVILEGES FOR ROLE r … ` without
     /// `IN SCHEMA`) of the roles owning the schemas or objects in them; `schema` is "".
     public var globalDefaultPrivileges: [DefaultPrivilege] = []
+    /// Publications that publish tables of these schemas, all tables, or nothing yet.
+    public var publications: [PublicationInfo] = []
     /// Objects in other schemas that depend on objects of these schemas (a trigger on `auth.users`
     /// calling `public.handle_new_user()`): dropping the schemas' contents drops them too.
     public var dependents: [DependentObject] = []
@@ -344,6 +346,22 @@ public struct PublicationTable: Sendable, Equatable {
     public var table: String
     public var columns: [String]?
     public var rowFilter: String?
+}
+
+public struct PublicationInfo: Sendable, Equatable {
+    public var name: String
+    public var owner: String
+    public var allTables: Bool
+    /// `insert, update, delete, truncate` as `WITH (publish = …)` takes it.
+    public var publish: String
+    public var viaRoot: Bool
+    public var comment: String?
+
+    /// `CREATE PUBLICATION` without its tables (they are added one by one).
+    public var createSQL: String {
+        "CREATE PUBLICATION \(SQL.quoteIdent(name))" + (allTables ? " FOR ALL TABLES" : "")
+            + " WITH (publish = \(SQL.quoteLiteral(publish)), publish_via_partition_root = \(viaRoot));"
+    }
 }
 
 public struct PublicationSchema: Sendable, Equatable {

@@ -1,4 +1,6 @@
-/// One DDL statement of a plan, with what a dry run prints about it.
+/// One DDL statement of a plan, with what a dry run prints about it. `clone_schema` and `diff`
+/// both produce these: the clone plan as its statement list, a diff as `SchemaDiff.statements`
+/// (rendered to `SchemaDiff.sql` with each hazard as a `-- HAZARD:` line before its statement).
 public struct SchemaStatement: Sendable, Equatable, CustomStringConvertible {
     public enum Action: String, Sendable { case create, drop, alter, grant, comment }
     /// `drop` statements empty the target; `preData` builds what rows are loaded into; `postData`
@@ -12,10 +14,20 @@ public struct SchemaStatement: Sendable, Equatable, CustomStringConvertible {
     public var name: String
     public var sql: String
     public var phase: Phase
+    /// Why running it needs care (data loss, a table rewrite, a long lock), or nil.
+    public var hazard: String?
 
-    public init(_ action: Action, _ kind: String, _ name: String, _ sql: String, phase: Phase) {
-        self.action = action; self.kind = kind; self.name = name; self.sql = sql; self.phase = phase
+    public init(_ action: Action, _ kind: String, _ name: String, _ sql: String, phase: Phase, hazard: String? = nil) {
+        self.action = action; self.kind = kind; self.name = name; self.sql = sql; self.phase = phase; self.hazard = hazard
     }
+
+    /// A migration statement whose object is named in its SQL only.
+    public init(sql: String, hazard: String? = nil) {
+        self.init(.alter, "", "", sql, phase: .preData, hazard: hazard)
+    }
+
+    /// The statement as a migration file shows it: its hazard as a comment line, then the SQL.
+    public var rendered: String { (hazard.map { "-- HAZARD: \($0)\n" } ?? "") + sql }
 
     /// `create table public.t`, one line for a plan.
     public var description: String { "\(action.rawValue) \(kind) \(name)" }

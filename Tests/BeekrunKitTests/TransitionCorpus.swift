@@ -1,0 +1,338 @@
+import Testing
+
+/// Our own corpus of schema transitions: each pair is a `before` and an `after` schema (SQL run
+/// on a fresh database made from one template). `TransitionCorpusTests` checks each pair in both
+/// directions: the migration `diff` writes, applied to one side, must leave `diff` empty and the
+/// `pg_dump --schema-only` text equal to the other side's.
+///
+/// Pairs are grouped by the cause of failure they cover (dependency order, enums, generated
+/// columns, partitioning, publications, sequences, privileges, domains, column order) plus plain
+/// changes. Names are what a failing test prints: keep them unique.
+struct Transition: Sendable, CustomTestStringConvertible {
+    var name: String
+    var before: String
+    var after: String
+    /// The pg_dump texts may differ in column order only (PostgreSQL cannot insert a column in
+    /// the middle); the diff must then say so in its summary.
+    var columnOrder = false
+    var testDescription: String { name }
+
+    init(_ name: String, _ before: String, _ after: String, columnOrder: Bool = false) {
+        self.name = name; self.before = before; self.after = after; self.columnOrder = columnOrder
+    }
+}
+
+enum TransitionCorpus {
+    // Shared building blocks.
+    static let items = "CREATE TABLE public.items (id int PRIMARY KEY, name text NOT NULL, qty int DEFAULT 0, note text);"
+    static let orders = items + " CREATE TABLE public.orders (id int PRIMARY KEY, item_id int REFERENCES public.items(id), amount numeric(10,2));"
+    static let mood = "CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');"
+    static let moodTable = mood + " CREATE TABLE public.people (id int PRIMARY KEY, m public.mood DEFAULT 'ok', ms public.mood[]);"
+    static let logs = "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0) PARTITION BY RANGE (at); CREATE TABLE public.logs_2024 PARTITION OF public.logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+    static let fn = "CREATE FUNCTION public.f(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';"
+    static let trig = items + " CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN new.qty := coalesce(new.qty, 0); RETURN new; END $$;"
+
+    static let plain: [Transition] = [
+        Transition("add table", "", items),
+        Transition("add table with hostile names", "", #"CREATE TABLE public."Order Lines" ("select" int, "Ünï ""q""" text, "CamelCase" boolean DEFAULT true);"#),
+        Transition("add column", items, items + " ALTER TABLE public.items ADD COLUMN price numeric(10,2) NOT NULL DEFAULT 0;"),
+        Transition("add several columns", items, items + " ALTER TABLE public.items ADD COLUMN a text, ADD COLUMN b jsonb DEFAULT '{}', ADD COLUMN c timestamptz DEFAULT now();"),
+        Transition("column type widened", items, items + " ALTER TABLE public.items ALTER COLUMN qty TYPE bigint;"),
+        Transition("column type text to int", "CREATE TABLE public.t (v text);", "CREATE TABLE public.t (v int);"),
+        Transition("column type varchar length", "CREATE TABLE public.t (v varchar(10));", "CREATE TABLE public.t (v varchar(200));"),
+        Transition("column type numeric precision", "CREATE TABLE public.t (v numeric(8,2));", "CREATE TABLE public.t (v numeric(12,4));"),
+        Transition("column default changed", items, items + " ALTER TABLE public.items ALTER COLUMN qty SET DEFAULT 5;"),
+        Transition("column default expression", "CREATE TABLE public.t (at timestamptz);", "CREATE TABLE public.t (at timestamptz DEFAULT now());"),
+        Transition("column not null", items, items + " ALTER TABLE public.items ALTER COLUMN note SET NOT NULL;"),
+        Transition("column collation", "CREATE TABLE public.t (v text);", #"CREATE TABLE public.t (v text COLLATE "C");"#),
+        Transition("column storage", "CREATE TABLE public.t (v text);", "CREATE TABLE public.t (v text); ALTER TABLE public.t ALTER COLUMN v SET STORAGE EXTERNAL;"),
+        Transition("column statistics", items, items + " ALTER TABLE public.items ALTER COLUMN name SET STATISTICS 500;"),
+        Transition("column comment", items, items + " COMMENT ON COLUMN public.items.qty IS 'how many';"),
+        Transition("table comment", items, items + " COMMENT ON TABLE public.items IS 'things we sell';"),
+        Transition("unlogged table", "CREATE TABLE public.t (v int);", "CREATE UNLOGGED TABLE public.t (v int);"),
+        Transition("table options", items, items + " ALTER TABLE public.items SET (fillfactor = 70, autovacuum_enabled = false);"),
+        Transition("replica identity full", items, items + " ALTER TABLE public.items REPLICA IDENTITY FULL;"),
+        Transition("replica identity index", items + " CREATE UNIQUE INDEX items_name_key ON public.items (name);",
+                   items + " CREATE UNIQUE INDEX items_name_key ON public.items (name); ALTER TABLE public.items REPLICA IDENTITY USING INDEX items_name_key;"),
+        Transition("row level security", items, items + " ALTER TABLE public.items ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"),
+        Transition("two tables swap a column", "CREATE TABLE public.a (x int, y int); CREATE TABLE public.b (z int);",
+                   "CREATE TABLE public.a (x int); CREATE TABLE public.b (z int, y int);"),
+        Transition("empty to many", "", orders + " CREATE INDEX orders_item_idx ON public.orders (item_id); CREATE VIEW public.v AS SELECT o.id, i.name FROM public.orders o JOIN public.items i ON i.id = o.item_id;"),
+        Transition("table with array and json columns", "", "CREATE TABLE public.t (tags text[] DEFAULT '{}', data jsonb NOT NULL DEFAULT '{}'::jsonb, grid int[][]);"),
+        Transition("new schema with a table", "", "CREATE SCHEMA other; CREATE TABLE other.t (id int PRIMARY KEY);"),
+        Transition("schema comment and owner", "CREATE SCHEMA other;", #"CREATE SCHEMA other AUTHORIZATION "App Owner"; COMMENT ON SCHEMA other IS 'the other one';"#),
+    ]
+
+    static let keys: [Transition] = [
+        Transition("add primary key", "CREATE TABLE public.t (id int NOT NULL);", "CREATE TABLE public.t (id int PRIMARY KEY);"),
+        Transition("primary key columns", "CREATE TABLE public.t (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a));", "CREATE TABLE public.t (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b));"),
+        Transition("unique constraint", items, items + " ALTER TABLE public.items ADD CONSTRAINT items_name_key UNIQUE (name);"),
+        Transition("unique nulls not distinct", items, items + " ALTER TABLE public.items ADD CONSTRAINT items_note_key UNIQUE NULLS NOT DISTINCT (note);"),
+        Transition("check constraint", items, items + " ALTER TABLE public.items ADD CONSTRAINT qty_ok CHECK (qty >= 0);"),
+        Transition("check constraint changed", items + " ALTER TABLE public.items ADD CONSTRAINT qty_ok CHECK (qty >= 0);", items + " ALTER TABLE public.items ADD CONSTRAINT qty_ok CHECK (qty >= 1);"),
+        Transition("check not valid", items, items + " ALTER TABLE public.items ADD CONSTRAINT qty_ok CHECK (qty >= 0) NOT VALID;"),
+        Transition("foreign key", orders.replacingOccurrences(of: " REFERENCES public.items(id)", with: ""), orders),
+        Transition("foreign key actions", orders, orders.replacingOccurrences(of: "REFERENCES public.items(id)", with: "REFERENCES public.items(id) ON DELETE CASCADE ON UPDATE SET NULL")),
+        Transition("foreign key deferrable", orders, orders.replacingOccurrences(of: "REFERENCES public.items(id)", with: "REFERENCES public.items(id) DEFERRABLE INITIALLY DEFERRED")),
+        Transition("foreign key to a new unique key", items + " CREATE TABLE public.refs (name text);",
+                   items + " ALTER TABLE public.items ADD CONSTRAINT items_name_key UNIQUE (name); CREATE TABLE public.refs (name text REFERENCES public.items(name));"),
+        Transition("index added", items, items + " CREATE INDEX items_name_idx ON public.items (name);"),
+        Transition("index expression and partial", items, items + " CREATE UNIQUE INDEX items_lname ON public.items (lower(name)) WHERE qty > 0;"),
+        Transition("index method changed", items + " CREATE INDEX items_qty_idx ON public.items (qty);", items + " CREATE INDEX items_qty_idx ON public.items USING hash (qty);"),
+        Transition("index include and options", items, items + " CREATE INDEX items_qty_idx ON public.items (qty) INCLUDE (name) WITH (fillfactor = 50);"),
+        Transition("exclusion constraint", "CREATE TABLE public.r (during tsrange);", "CREATE TABLE public.r (during tsrange, EXCLUDE USING gist (during WITH &&));"),
+        Transition("primary key under a foreign key changes", orders,
+                   items.replacingOccurrences(of: "id int PRIMARY KEY", with: "id int, code int NOT NULL, PRIMARY KEY (id, code)") + " CREATE TABLE public.orders (id int PRIMARY KEY, item_id int, amount numeric(10,2));"),
+        Transition("constraint comment", items + " ALTER TABLE public.items ADD CONSTRAINT qty_ok CHECK (qty >= 0);",
+                   items + " ALTER TABLE public.items ADD CONSTRAINT qty_ok CHECK (qty >= 0); COMMENT ON CONSTRAINT qty_ok ON public.items IS 'never negative';"),
+        Transition("index comment", items + " CREATE INDEX items_qty_idx ON public.items (qty);", items + " CREATE INDEX items_qty_idx ON public.items (qty); COMMENT ON INDEX public.items_qty_idx IS 'by qty';"),
+    ]
+
+    static let views: [Transition] = [
+        Transition("add view", items, items + " CREATE VIEW public.v AS SELECT id, name FROM public.items;"),
+        Transition("view definition", items + " CREATE VIEW public.v AS SELECT id, name FROM public.items;", items + " CREATE VIEW public.v AS SELECT id, name FROM public.items WHERE qty > 0;"),
+        Transition("view columns added", items + " CREATE VIEW public.v AS SELECT id FROM public.items;", items + " CREATE VIEW public.v AS SELECT id, name, qty FROM public.items;"),
+        Transition("view column removed", items + " CREATE VIEW public.v AS SELECT id, name, qty FROM public.items;", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items;"),
+        Transition("view column type changed", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items;", items + " CREATE VIEW public.v AS SELECT id, qty::bigint AS qty FROM public.items;"),
+        Transition("view over view changed at the bottom", items + " CREATE VIEW public.v1 AS SELECT id, name FROM public.items; CREATE VIEW public.v2 AS SELECT * FROM public.v1; CREATE VIEW public.v3 AS SELECT count(*) AS n FROM public.v2;",
+                   items + " CREATE VIEW public.v1 AS SELECT id, upper(name) AS name FROM public.items; CREATE VIEW public.v2 AS SELECT * FROM public.v1; CREATE VIEW public.v3 AS SELECT count(*) AS n FROM public.v2;"),
+        Transition("view chain dropped", items + " CREATE VIEW public.v1 AS SELECT id, name FROM public.items; CREATE VIEW public.v2 AS SELECT * FROM public.v1;", items),
+        Transition("column type under a view chain", items + " CREATE VIEW public.v1 AS SELECT id, qty FROM public.items; CREATE VIEW public.v2 AS SELECT id, qty FROM public.v1 WHERE qty > 1;",
+                   items.replacingOccurrences(of: "qty int", with: "qty bigint") + " CREATE VIEW public.v1 AS SELECT id, qty FROM public.items; CREATE VIEW public.v2 AS SELECT id, qty FROM public.v1 WHERE qty > 1;"),
+        Transition("dropped column used by a changed view", items + " CREATE VIEW public.v AS SELECT id, note FROM public.items;",
+                   items.replacingOccurrences(of: ", note text", with: "") + " CREATE VIEW public.v AS SELECT id FROM public.items;"),
+        Transition("table dropped under a view that moves", items + " CREATE TABLE public.old (id int, label text); CREATE VIEW public.v AS SELECT id, label FROM public.old;",
+                   items + " CREATE VIEW public.v AS SELECT id, name AS label FROM public.items;"),
+        Transition("view options", items + " CREATE VIEW public.v AS SELECT id FROM public.items;", items + " CREATE VIEW public.v WITH (security_invoker = true, security_barrier) AS SELECT id FROM public.items;"),
+        Transition("view check option", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items WHERE qty > 0;", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items WHERE qty > 0 WITH CASCADED CHECK OPTION;"),
+        Transition("view column default and comment", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items;", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items; ALTER VIEW public.v ALTER COLUMN qty SET DEFAULT 1; COMMENT ON VIEW public.v IS 'view'; COMMENT ON COLUMN public.v.qty IS 'q';"),
+        Transition("add materialized view", items, items + " CREATE MATERIALIZED VIEW public.mv AS SELECT qty, count(*) AS n FROM public.items GROUP BY qty WITH NO DATA;"),
+        Transition("materialized view definition", items + " CREATE MATERIALIZED VIEW public.mv AS SELECT qty FROM public.items WITH NO DATA;",
+                   items + " CREATE MATERIALIZED VIEW public.mv AS SELECT qty, name FROM public.items WITH NO DATA;"),
+        Transition("materialized view index", items + " CREATE MATERIALIZED VIEW public.mv AS SELECT id, qty FROM public.items WITH NO DATA;",
+                   items + " CREATE MATERIALIZED VIEW public.mv AS SELECT id, qty FROM public.items WITH NO DATA; CREATE UNIQUE INDEX mv_id ON public.mv (id);"),
+        Transition("materialized view over a retyped column", items + " CREATE MATERIALIZED VIEW public.mv AS SELECT id, qty FROM public.items WITH NO DATA; CREATE INDEX mv_qty ON public.mv (qty);",
+                   items.replacingOccurrences(of: "qty int", with: "qty numeric") + " CREATE MATERIALIZED VIEW public.mv AS SELECT id, qty FROM public.items WITH NO DATA; CREATE INDEX mv_qty ON public.mv (qty);"),
+        Transition("view turned materialized", items + " CREATE VIEW public.v AS SELECT id FROM public.items;", items + " CREATE MATERIALIZED VIEW public.v AS SELECT id FROM public.items WITH NO DATA;"),
+        Transition("view using a function that changes signature", items + " CREATE FUNCTION public.g(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x'; CREATE VIEW public.v AS SELECT public.g(qty) AS g FROM public.items;",
+                   items + " CREATE FUNCTION public.g(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x::bigint'; CREATE VIEW public.v AS SELECT public.g(qty) AS g FROM public.items;"),
+        Transition("view on a new table in a new schema", "", "CREATE SCHEMA other; CREATE TABLE other.t (id int); CREATE VIEW public.v AS SELECT id FROM other.t;"),
+        Transition("view with a trigger", items + " CREATE VIEW public.v AS SELECT id, name FROM public.items;",
+                   items + " CREATE VIEW public.v AS SELECT id, name FROM public.items; CREATE FUNCTION public.vins() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.items (id, name) VALUES (new.id, new.name); RETURN new; END $$; CREATE TRIGGER v_ins INSTEAD OF INSERT ON public.v FOR EACH ROW EXECUTE FUNCTION public.vins();"),
+        Transition("rule added", items + " CREATE TABLE public.audit (id int);", items + " CREATE TABLE public.audit (id int); CREATE RULE items_audit AS ON DELETE TO public.items DO ALSO INSERT INTO public.audit VALUES (old.id);"),
+    ]
+
+    static let routines: [Transition] = [
+        Transition("add function", "", fn),
+        Transition("function body", fn, fn.replacingOccurrences(of: "x + 1", with: "x + 2")),
+        Transition("function volatility and strictness", fn, fn.replacingOccurrences(of: "IMMUTABLE", with: "STABLE STRICT PARALLEL SAFE")),
+        Transition("function return type", fn, "CREATE FUNCTION public.f(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';"),
+        Transition("function argument renamed", fn, "CREATE FUNCTION public.f(y int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT y + 1';"),
+        Transition("function argument default", fn, "CREATE FUNCTION public.f(x int DEFAULT 0) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';"),
+        Transition("function overload added", fn, fn + " CREATE FUNCTION public.f(x text) RETURNS text LANGUAGE sql AS 'SELECT x';"),
+        Transition("function settings", fn, fn + " ALTER FUNCTION public.f(int) SET search_path = '' SECURITY DEFINER;"),
+        Transition("function returns table", "CREATE FUNCTION public.t() RETURNS TABLE (a int) LANGUAGE sql AS 'SELECT 1';", "CREATE FUNCTION public.t() RETURNS TABLE (a int, b text) LANGUAGE sql AS 'SELECT 1, ''x''';"),
+        Transition("procedure", "", "CREATE PROCEDURE public.p(a int) LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE '%', a; END $$;"),
+        Transition("aggregate", "", "CREATE FUNCTION public.add2(int, int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2'; CREATE AGGREGATE public.total(int) (SFUNC = public.add2, STYPE = int, INITCOND = '0');"),
+        Transition("function used by a default changes return type", fn + " CREATE TABLE public.t (v int DEFAULT public.f(1));",
+                   "CREATE FUNCTION public.f(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x + 1'; CREATE TABLE public.t (v int DEFAULT public.f(1));"),
+        Transition("function used by a check changes return type", "CREATE FUNCTION public.ok(x int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0'; CREATE TABLE public.t (v int CONSTRAINT v_ok CHECK (public.ok(v)));",
+                   "CREATE FUNCTION public.ok(x bigint) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0'; CREATE TABLE public.t (v int CONSTRAINT v_ok CHECK (public.ok(v)));"),
+        Transition("function used by an index changes", "CREATE FUNCTION public.norm(x text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower(x)'; CREATE TABLE public.t (v text); CREATE INDEX t_norm ON public.t (public.norm(v));",
+                   "CREATE FUNCTION public.norm(s text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT upper(s)'; CREATE TABLE public.t (v text); CREATE INDEX t_norm ON public.t (public.norm(v));"),
+        Transition("function taking a table type", items + " CREATE FUNCTION public.label(i public.items) RETURNS text LANGUAGE sql AS 'SELECT i.name';",
+                   items + " CREATE FUNCTION public.label(i public.items) RETURNS text LANGUAGE sql AS 'SELECT i.name || i.qty';"),
+        Transition("function dropped with its trigger", trig + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();", items),
+        Transition("add trigger", trig, trig + " CREATE TRIGGER t BEFORE INSERT OR UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();"),
+        Transition("trigger changed", trig + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();",
+                   trig + " CREATE TRIGGER t BEFORE UPDATE OF qty ON public.items FOR EACH ROW WHEN (new.qty IS NULL) EXECUTE FUNCTION public.touch();"),
+        Transition("trigger disabled", trig + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();",
+                   trig + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch(); ALTER TABLE public.items DISABLE TRIGGER t;"),
+        Transition("trigger function returns another type", trig + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();",
+                   trig.replacingOccurrences(of: "coalesce(new.qty, 0)", with: "coalesce(new.qty, 1)") + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();"),
+        Transition("statement trigger with transition table", trig + " CREATE FUNCTION public.st() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;",
+                   trig + " CREATE FUNCTION public.st() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$; CREATE TRIGGER s AFTER INSERT ON public.items REFERENCING NEW TABLE AS fresh FOR EACH STATEMENT EXECUTE FUNCTION public.st();"),
+        Transition("add policy", items + " ALTER TABLE public.items ENABLE ROW LEVEL SECURITY;", items + " ALTER TABLE public.items ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON public.items FOR SELECT TO anon USING (qty > 0);"),
+        Transition("policy changed", items + " CREATE POLICY p ON public.items FOR SELECT TO anon USING (qty > 0);", items + " CREATE POLICY p ON public.items AS RESTRICTIVE FOR UPDATE TO anon, authenticated USING (qty > 1) WITH CHECK (qty < 100);"),
+        Transition("policy using a function whose argument is renamed", items + " CREATE FUNCTION public.ok(x int) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT x > 0'; CREATE POLICY p ON public.items USING (public.ok(qty));",
+                   items + " CREATE FUNCTION public.ok(n int) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT n > 0'; CREATE POLICY p ON public.items USING (public.ok(qty));"),
+        Transition("policy on a column that changes type", items + " CREATE POLICY p ON public.items USING (qty > 0);",
+                   items.replacingOccurrences(of: "qty int", with: "qty bigint") + " CREATE POLICY p ON public.items USING (qty > 0);"),
+        Transition("function in another schema used by a view", "CREATE SCHEMA other; CREATE FUNCTION other.k() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE VIEW public.v AS SELECT other.k() AS k;",
+                   "CREATE SCHEMA other; CREATE FUNCTION other.k() RETURNS text LANGUAGE sql AS 'SELECT ''1'''; CREATE VIEW public.v AS SELECT other.k() AS k;"),
+        Transition("sql function body standard", "", "CREATE FUNCTION public.inc(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN x + 1;"),
+    ]
+
+    static let enums: [Transition] = [
+        Transition("enum added", "", mood),
+        Transition("enum value appended", mood, "CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy', 'ecstatic');"),
+        Transition("enum value inserted", mood, "CREATE TYPE public.mood AS ENUM ('sad', 'meh', 'ok', 'happy');"),
+        Transition("enum value removed", mood, "CREATE TYPE public.mood AS ENUM ('sad', 'happy');"),
+        Transition("enum values reordered", mood, "CREATE TYPE public.mood AS ENUM ('happy', 'ok', 'sad');"),
+        Transition("enum value removed under a column with a default", moodTable, moodTable.replacingOccurrences(of: "'sad', 'ok', 'happy'", with: "'ok', 'happy'")),
+        Transition("enum value removed, default uses it", "CREATE TYPE public.s AS ENUM ('a', 'b'); CREATE TABLE public.t (v public.s DEFAULT 'b');",
+                   "CREATE TYPE public.s AS ENUM ('a', 'c'); CREATE TABLE public.t (v public.s DEFAULT 'c');"),
+        Transition("enum value added and used by a default", "CREATE TYPE public.s AS ENUM ('a'); CREATE TABLE public.t (v public.s DEFAULT 'a');",
+                   "CREATE TYPE public.s AS ENUM ('a', 'b'); CREATE TABLE public.t (v public.s DEFAULT 'b');"),
+        Transition("enum value added and used by a check", "CREATE TYPE public.s AS ENUM ('a'); CREATE TABLE public.t (v public.s);",
+                   "CREATE TYPE public.s AS ENUM ('a', 'b'); CREATE TABLE public.t (v public.s CONSTRAINT v_not_b CHECK (v <> 'b'));"),
+        Transition("enum reordered under a view and an index", moodTable + " CREATE INDEX people_m ON public.people (m); CREATE VIEW public.happy AS SELECT id FROM public.people WHERE m = 'happy';",
+                   moodTable.replacingOccurrences(of: "'sad', 'ok', 'happy'", with: "'happy', 'ok', 'sad'") + " CREATE INDEX people_m ON public.people (m); CREATE VIEW public.happy AS SELECT id FROM public.people WHERE m = 'happy';"),
+        Transition("enum removed with a function using it", mood + " CREATE FUNCTION public.cheer(m public.mood) RETURNS public.mood LANGUAGE sql AS 'SELECT m';",
+                   "CREATE TYPE public.mood AS ENUM ('ok', 'happy'); CREATE FUNCTION public.cheer(m public.mood) RETURNS public.mood LANGUAGE sql AS 'SELECT m';"),
+        Transition("enum dropped with its column", moodTable, "CREATE TABLE public.people (id int PRIMARY KEY);"),
+        Transition("enum comment and owner", mood, mood + #" COMMENT ON TYPE public.mood IS 'feelings'; ALTER TYPE public.mood OWNER TO "App Owner";"#),
+        Transition("enum used in a composite, value removed", mood + " CREATE TYPE public.pair AS (a public.mood, b int);",
+                   "CREATE TYPE public.mood AS ENUM ('sad', 'ok'); CREATE TYPE public.pair AS (a public.mood, b int);"),
+    ]
+
+    static let domains: [Transition] = [
+        Transition("domain added", "", "CREATE DOMAIN public.pos AS int CHECK (VALUE > 0);"),
+        Transition("domain base type", "CREATE DOMAIN public.d AS int; CREATE TABLE public.t (v public.d);", "CREATE DOMAIN public.d AS bigint; CREATE TABLE public.t (v public.d);"),
+        Transition("domain base type with a constraint and a view", "CREATE DOMAIN public.d AS int CONSTRAINT d_pos CHECK (VALUE > 0); CREATE TABLE public.t (v public.d); CREATE VIEW public.w AS SELECT v FROM public.t;",
+                   "CREATE DOMAIN public.d AS numeric CONSTRAINT d_pos CHECK (VALUE > 0); CREATE TABLE public.t (v public.d); CREATE VIEW public.w AS SELECT v FROM public.t;"),
+        Transition("domain constraint added", "CREATE DOMAIN public.d AS int;", "CREATE DOMAIN public.d AS int CONSTRAINT d_pos CHECK (VALUE > 0);"),
+        Transition("domain constraint changed", "CREATE DOMAIN public.d AS int CONSTRAINT d_pos CHECK (VALUE > 0);", "CREATE DOMAIN public.d AS int CONSTRAINT d_pos CHECK (VALUE >= 0);"),
+        Transition("domain constraint not valid", "CREATE DOMAIN public.d AS int;", "CREATE DOMAIN public.d AS int; ALTER DOMAIN public.d ADD CONSTRAINT d_pos CHECK (VALUE > 0) NOT VALID;"),
+        Transition("domain default and not null", "CREATE DOMAIN public.d AS int;", "CREATE DOMAIN public.d AS int DEFAULT 3 NOT NULL;"),
+        Transition("domain collation", "CREATE DOMAIN public.d AS text;", #"CREATE DOMAIN public.d AS text COLLATE "C";"#),
+        Transition("domain over a domain", "CREATE DOMAIN public.d AS int;", "CREATE DOMAIN public.d AS int; CREATE DOMAIN public.e AS public.d CHECK (VALUE < 10);"),
+        Transition("domain constraint comment", "CREATE DOMAIN public.d AS int CONSTRAINT d_pos CHECK (VALUE > 0);",
+                   "CREATE DOMAIN public.d AS int CONSTRAINT d_pos CHECK (VALUE > 0); COMMENT ON CONSTRAINT d_pos ON DOMAIN public.d IS 'positive';"),
+    ]
+
+    static let types: [Transition] = [
+        Transition("composite added", "", "CREATE TYPE public.pair AS (a int, b text);"),
+        Transition("composite attribute added", "CREATE TYPE public.pair AS (a int);", "CREATE TYPE public.pair AS (a int, b text);"),
+        Transition("composite attribute type", "CREATE TYPE public.pair AS (a int, b text);", "CREATE TYPE public.pair AS (a bigint, b text);"),
+        Transition("composite used by a table column", "CREATE TYPE public.pair AS (a int); CREATE TABLE public.t (p public.pair);",
+                   "CREATE TYPE public.pair AS (a int, b int); CREATE TABLE public.t (p public.pair);"),
+        Transition("range type added", "", "CREATE TYPE public.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);"),
+        Transition("range subtype changed", "CREATE TYPE public.r AS RANGE (subtype = int4);", "CREATE TYPE public.r AS RANGE (subtype = int8);"),
+        Transition("type renamed", "CREATE TYPE public.a AS (x int);", "CREATE TYPE public.b AS (x int);"),
+    ]
+
+    static let generated: [Transition] = [
+        Transition("generated column added", items, items + " ALTER TABLE public.items ADD COLUMN double_qty int GENERATED ALWAYS AS (qty * 2) STORED;"),
+        Transition("generated expression changed", items + " ALTER TABLE public.items ADD COLUMN d int GENERATED ALWAYS AS (qty * 2) STORED;",
+                   items + " ALTER TABLE public.items ADD COLUMN d int GENERATED ALWAYS AS (qty * 3) STORED;"),
+        Transition("column turned generated", "CREATE TABLE public.t (a int, b int);", "CREATE TABLE public.t (a int, b int GENERATED ALWAYS AS (a + 1) STORED);"),
+        Transition("generated column type changed", "CREATE TABLE public.t (a int, b int GENERATED ALWAYS AS (a + 1) STORED);", "CREATE TABLE public.t (a int, b bigint GENERATED ALWAYS AS (a + 1) STORED);"),
+        Transition("base column of a generated column retyped", "CREATE TABLE public.t (a int, b int GENERATED ALWAYS AS (a + 1) STORED);",
+                   "CREATE TABLE public.t (a bigint, b bigint GENERATED ALWAYS AS (a + 1) STORED);"),
+        Transition("generated column under a view", "CREATE TABLE public.t (a int, b int GENERATED ALWAYS AS (a + 1) STORED); CREATE VIEW public.v AS SELECT b FROM public.t;",
+                   "CREATE TABLE public.t (a int, b int GENERATED ALWAYS AS (a + 2) STORED); CREATE VIEW public.v AS SELECT b FROM public.t;"),
+        Transition("generated column with an index", "CREATE TABLE public.t (a text, b text GENERATED ALWAYS AS (lower(a)) STORED); CREATE INDEX t_b ON public.t (b);",
+                   "CREATE TABLE public.t (a text, b text GENERATED ALWAYS AS (upper(a)) STORED); CREATE INDEX t_b ON public.t (b);"),
+        Transition("generated from a function that changes", "CREATE FUNCTION public.g(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x'; CREATE TABLE public.t (a int, b int GENERATED ALWAYS AS (public.g(a)) STORED);",
+                   "CREATE FUNCTION public.g(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x'; CREATE FUNCTION public.h(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x * 2'; CREATE TABLE public.t (a int, b int GENERATED ALWAYS AS (public.h(a)) STORED);"),
+    ]
+
+    static let partitions: [Transition] = [
+        Transition("partitioned table added", "", logs),
+        Transition("partition added", logs, logs + " CREATE TABLE public.logs_2025 PARTITION OF public.logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"),
+        Transition("partition bound changed", logs, logs.replacingOccurrences(of: "TO ('2025-01-01')", with: "TO ('2024-07-01')")),
+        Transition("default partition", logs, logs + " CREATE TABLE public.logs_rest PARTITION OF public.logs DEFAULT;"),
+        Transition("partition key changed", logs, logs.replacingOccurrences(of: "PARTITION BY RANGE (at)", with: "PARTITION BY LIST (at)").replacingOccurrences(of: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", with: "FOR VALUES IN ('2024-01-01')")),
+        Transition("table turned partitioned", "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0);", logs),
+        Transition("column added to a partitioned table", logs, logs + " ALTER TABLE public.logs ADD COLUMN source text;"),
+        Transition("partition's own column default", logs, logs + " ALTER TABLE public.logs_2024 ALTER COLUMN level SET DEFAULT 1;"),
+        Transition("partition's own not null", logs, logs + " ALTER TABLE public.logs_2024 ALTER COLUMN msg SET NOT NULL;"),
+        Transition("index on a partitioned table", logs, logs + " CREATE INDEX logs_at ON public.logs (at);"),
+        Transition("primary key on a partitioned table", logs, logs + " ALTER TABLE public.logs ADD PRIMARY KEY (at);"),
+        Transition("sub-partitioned", logs, "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0) PARTITION BY RANGE (at); CREATE TABLE public.logs_2024 PARTITION OF public.logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (level); CREATE TABLE public.logs_2024_0 PARTITION OF public.logs_2024 FOR VALUES IN (0);"),
+        Transition("hash partitions", "", "CREATE TABLE public.h (id int) PARTITION BY HASH (id); CREATE TABLE public.h0 PARTITION OF public.h FOR VALUES WITH (MODULUS 2, REMAINDER 0); CREATE TABLE public.h1 PARTITION OF public.h FOR VALUES WITH (MODULUS 2, REMAINDER 1);"),
+        Transition("partition detached", logs, "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0) PARTITION BY RANGE (at); CREATE TABLE public.logs_2024 (at date NOT NULL, msg text, level int DEFAULT 0);"),
+        Transition("column type of a partitioned table", logs, logs.replacingOccurrences(of: "level int", with: "level bigint")),
+    ]
+
+    static let publications: [Transition] = [
+        Transition("publication created", items, items + " CREATE PUBLICATION pub_items FOR TABLE public.items;"),
+        Transition("publication for all tables", items, items + " CREATE PUBLICATION pub_all FOR ALL TABLES;"),
+        Transition("publication membership", items + " CREATE TABLE public.b (id int PRIMARY KEY); CREATE PUBLICATION pub FOR TABLE public.items;",
+                   items + " CREATE TABLE public.b (id int PRIMARY KEY); CREATE PUBLICATION pub FOR TABLE public.items, public.b;"),
+        Transition("publication row filter", items + " CREATE PUBLICATION pub FOR TABLE public.items;", items + " CREATE PUBLICATION pub FOR TABLE public.items WHERE (qty > 0);"),
+        Transition("publication column list", items + " CREATE PUBLICATION pub FOR TABLE public.items;", items + " CREATE PUBLICATION pub FOR TABLE public.items (id, name);"),
+        Transition("publication operations", items + " CREATE PUBLICATION pub FOR TABLE public.items;", items + " CREATE PUBLICATION pub FOR TABLE public.items WITH (publish = 'insert, update', publish_via_partition_root = true);"),
+        Transition("publication for a schema", items, items + " CREATE PUBLICATION pub FOR TABLES IN SCHEMA public;"),
+        Transition("publication table dropped", items + " CREATE TABLE public.b (id int PRIMARY KEY); CREATE PUBLICATION pub FOR TABLE public.items, public.b;",
+                   items + " CREATE PUBLICATION pub FOR TABLE public.items;"),
+        Transition("shared publication gains a table", items, items + " ALTER PUBLICATION corpus_realtime ADD TABLE public.items;"),
+    ]
+
+    static let sequences: [Transition] = [
+        Transition("sequence added", "", "CREATE SEQUENCE public.s START 100 INCREMENT 5;"),
+        Transition("sequence options", "CREATE SEQUENCE public.s;", "CREATE SEQUENCE public.s INCREMENT 10 MINVALUE 5 MAXVALUE 5000 CACHE 3 CYCLE;"),
+        Transition("sequence type", "CREATE SEQUENCE public.s AS int;", "CREATE SEQUENCE public.s AS bigint;"),
+        Transition("sequence max below its start", "CREATE SEQUENCE public.s START 500;", "CREATE SEQUENCE public.s START 5 MAXVALUE 100;"),
+        Transition("sequence min above its start", "CREATE SEQUENCE public.s;", "CREATE SEQUENCE public.s MINVALUE 1000 START 1000;"),
+        Transition("sequence owned by", "CREATE TABLE public.t (id int); CREATE SEQUENCE public.s;", "CREATE TABLE public.t (id int); CREATE SEQUENCE public.s OWNED BY public.t.id;"),
+        Transition("sequence as a default", "CREATE TABLE public.t (id int); CREATE SEQUENCE public.s;", "CREATE SEQUENCE public.s; CREATE TABLE public.t (id int DEFAULT nextval('public.s'));"),
+        Transition("serial column", "CREATE TABLE public.t (id int);", "CREATE TABLE public.t (id serial);"),
+        Transition("serial to identity", "CREATE TABLE public.t (id serial PRIMARY KEY);", "CREATE TABLE public.t (id int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY);"),
+        Transition("identity always and by default", "CREATE TABLE public.t (id int GENERATED BY DEFAULT AS IDENTITY);", "CREATE TABLE public.t (id int GENERATED ALWAYS AS IDENTITY);"),
+        Transition("identity options", "CREATE TABLE public.t (id int GENERATED BY DEFAULT AS IDENTITY);", "CREATE TABLE public.t (id int GENERATED BY DEFAULT AS IDENTITY (START WITH 1000 INCREMENT BY 2));"),
+        Transition("identity dropped", "CREATE TABLE public.t (id int GENERATED BY DEFAULT AS IDENTITY);", "CREATE TABLE public.t (id int NOT NULL);"),
+        Transition("serial bigint type", "CREATE TABLE public.t (id serial);", "CREATE TABLE public.t (id bigserial);"),
+        Transition("sequence privileges and owner", "CREATE SEQUENCE public.s;", #"CREATE SEQUENCE public.s; GRANT USAGE ON SEQUENCE public.s TO anon; ALTER SEQUENCE public.s OWNER TO "App Owner";"#),
+    ]
+
+    static let privileges: [Transition] = [
+        Transition("table grant", items, items + " GRANT SELECT, INSERT ON public.items TO anon;"),
+        Transition("table revoke from public", items + " GRANT SELECT ON public.items TO PUBLIC;", items),
+        Transition("grant with grant option", items, items + " GRANT SELECT ON public.items TO authenticated WITH GRANT OPTION;"),
+        Transition("column privileges replace table privileges", items + " GRANT SELECT, UPDATE ON public.items TO authenticated;", items + " GRANT SELECT (id, name), UPDATE (qty) ON public.items TO authenticated;"),
+        Transition("table owner", items, items + #" ALTER TABLE public.items OWNER TO "App Owner";"#),
+        Transition("function execute revoked", fn, fn + " REVOKE EXECUTE ON FUNCTION public.f(int) FROM PUBLIC; GRANT EXECUTE ON FUNCTION public.f(int) TO authenticated;"),
+        Transition("function re-created keeps its owner", fn + #" ALTER FUNCTION public.f(int) OWNER TO "App Owner";"#,
+                   #"CREATE FUNCTION public.f(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x + 1'; ALTER FUNCTION public.f(int) OWNER TO "App Owner";"#),
+        Transition("function re-created keeps its grants", fn + " REVOKE EXECUTE ON FUNCTION public.f(int) FROM PUBLIC; GRANT EXECUTE ON FUNCTION public.f(int) TO anon;",
+                   "CREATE FUNCTION public.f(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT x + 1'; REVOKE EXECUTE ON FUNCTION public.f(int) FROM PUBLIC; GRANT EXECUTE ON FUNCTION public.f(int) TO anon;"),
+        Transition("schema privileges", "", "GRANT USAGE ON SCHEMA public TO anon; REVOKE CREATE ON SCHEMA public FROM PUBLIC;"),
+        Transition("default privileges", "", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO anon;"),
+        Transition("default privileges then schema revoke", "CREATE SCHEMA other; GRANT USAGE ON SCHEMA other TO anon;",
+                   "CREATE SCHEMA other; ALTER DEFAULT PRIVILEGES IN SCHEMA other GRANT SELECT ON TABLES TO anon; CREATE TABLE other.t (x int);"),
+        Transition("default privileges for functions", "", "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC; CREATE FUNCTION public.k() RETURNS int LANGUAGE sql AS 'SELECT 1';"),
+        Transition("view privileges", items + " CREATE VIEW public.v AS SELECT id FROM public.items;", items + " CREATE VIEW public.v AS SELECT id FROM public.items; GRANT SELECT ON public.v TO anon;"),
+        Transition("view re-created keeps its grants", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items; GRANT SELECT ON public.v TO anon;",
+                   items + " CREATE VIEW public.v AS SELECT id, qty::bigint AS qty FROM public.items; GRANT SELECT ON public.v TO anon;"),
+        Transition("type privileges", mood, mood + " REVOKE USAGE ON TYPE public.mood FROM PUBLIC;"),
+        Transition("owner of many kinds", items + " CREATE VIEW public.v AS SELECT id FROM public.items; " + fn,
+                   items + " CREATE VIEW public.v AS SELECT id FROM public.items; " + fn + #" ALTER VIEW public.v OWNER TO "App Owner"; ALTER FUNCTION public.f(int) OWNER TO "App Owner"; ALTER TABLE public.items OWNER TO "App Owner";"#),
+        Transition("table re-created keeps its grants", "CREATE TABLE public.logs (at date NOT NULL, msg text); GRANT SELECT ON public.logs TO anon;",
+                   "CREATE TABLE public.logs (at date NOT NULL, msg text) PARTITION BY RANGE (at); GRANT SELECT ON public.logs TO anon;"),
+    ]
+
+    static let dependencies: [Transition] = [
+        Transition("table dropped with its dependents", orders + " CREATE VIEW public.v AS SELECT * FROM public.orders;", items),
+        Transition("referenced table dropped", orders, "CREATE TABLE public.orders (id int PRIMARY KEY, item_id int, amount numeric(10,2));"),
+        Transition("table renamed", items, items.replacingOccurrences(of: "public.items", with: "public.products")),
+        Transition("column renamed under a view", items + " CREATE VIEW public.v AS SELECT id, name FROM public.items;",
+                   items.replacingOccurrences(of: "name text", with: "title text") + " CREATE VIEW public.v AS SELECT id, title AS name FROM public.items;"),
+        Transition("type used by a new table in a new schema", "", "CREATE SCHEMA other; CREATE TYPE other.k AS ENUM ('x'); CREATE TABLE public.t (k other.k);"),
+        Transition("sequence used by a new table's default", "", "CREATE SEQUENCE public.s; CREATE TABLE public.t (id bigint DEFAULT nextval('public.s'::regclass));"),
+        Transition("function used by a new default", "", fn + " CREATE TABLE public.t (v int DEFAULT public.f(0));"),
+        Transition("table used as a column type", items, items + " CREATE TABLE public.snapshots (at date, item public.items);"),
+        Transition("view over a table in another schema that changes", "CREATE SCHEMA other; CREATE TABLE other.t (id int, v int); CREATE VIEW public.w AS SELECT v FROM other.t;",
+                   "CREATE SCHEMA other; CREATE TABLE other.t (id int, v text); CREATE VIEW public.w AS SELECT v FROM other.t;"),
+        Transition("function returning a view's rows", items + " CREATE VIEW public.v AS SELECT id FROM public.items; CREATE FUNCTION public.all_v() RETURNS SETOF public.v LANGUAGE sql AS 'SELECT * FROM public.v';",
+                   items + " CREATE VIEW public.v AS SELECT id, name FROM public.items; CREATE FUNCTION public.all_v() RETURNS SETOF public.v LANGUAGE sql AS 'SELECT * FROM public.v';"),
+        Transition("everything dropped", orders + " CREATE VIEW public.v AS SELECT * FROM public.orders; " + mood + " " + fn, ""),
+        Transition("cycle of foreign keys", "", "CREATE TABLE public.a (id int PRIMARY KEY, b_id int); CREATE TABLE public.b (id int PRIMARY KEY, a_id int REFERENCES public.a(id)); ALTER TABLE public.a ADD FOREIGN KEY (b_id) REFERENCES public.b(id);"),
+        Transition("self reference", "", "CREATE TABLE public.tree (id int PRIMARY KEY, parent int REFERENCES public.tree(id));"),
+        Transition("check using a function defined later", "", "CREATE FUNCTION public.okv(x int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0'; CREATE TABLE public.t (v int CHECK (public.okv(v)));"),
+        Transition("matview over a view over a table column retyped", items + " CREATE VIEW public.v AS SELECT id, qty FROM public.items; CREATE MATERIALIZED VIEW public.mv AS SELECT sum(qty) AS s FROM public.v WITH NO DATA;",
+                   items.replacingOccurrences(of: "qty int", with: "qty bigint") + " CREATE VIEW public.v AS SELECT id, qty FROM public.items; CREATE MATERIALIZED VIEW public.mv AS SELECT sum(qty) AS s FROM public.v WITH NO DATA;"),
+        Transition("extension added with a column of its type", "", "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; CREATE TABLE public.t (e public.citext);"),
+        Transition("extension comment", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public;", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; COMMENT ON EXTENSION hstore IS 'kv';"),
+        Transition("extension member privileges", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public;", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; REVOKE EXECUTE ON FUNCTION public.hstore_version_diag(public.hstore) FROM PUBLIC;"),
+    ]
+
+    static let columnOrder: [Transition] = [
+        Transition("column inserted in the middle", "CREATE TABLE public.t (a int, c int);", "CREATE TABLE public.t (a int, b int, c int);", columnOrder: true),
+        Transition("columns reordered", "CREATE TABLE public.t (a int, b text);", "CREATE TABLE public.t (b text, a int);", columnOrder: true),
+    ]
+
+    static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
+        + publications + sequences + privileges + dependencies + columnOrder
+}
