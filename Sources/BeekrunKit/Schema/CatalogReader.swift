@@ -45,11 +45,19 @@ public enum CatalogReader {
             try readConstraints(context, into: &model)
             try readIndexes(context, into: &model)
             try readTriggersRulesPolicies(context, into: &model)
+            try readCollations(context, into: &model)
+            try readConversions(context, into: &model)
+            try readOperators(context, into: &model)
+            try readOperatorClasses(context, into: &model)
+            try readTextSearch(context, into: &model)
+            try readStatisticsObjects(context, into: &model)
+            try readKeyDependentViews(context, into: &model)
+            try readIndexSettings(context, into: &model)
             try readPrivilegesAndPublications(context, into: &model)
             try readDependencies(context, into: &model)
             try readDependents(context, into: &model)
-            try readUnsupported(context, into: &model)
             try readExternalReferences(context, into: &model)
+            try readGlobalDefaultPrivileges(context, into: &model)
             return model
         }
     }

@@ -55,14 +55,14 @@ extension CatalogReader {
                 case when k.relkind = 'c' then 'pg_type'::regclass::oid else 'pg_class'::regclass::oid end,
                 case when k.relkind = 'c' then k.reltype else k.oid end
               from pg_class k join pg_namespace n on n.oid = k.relnamespace
-              where n.nspname = any($1) and k.relkind in ('r', 'p', 'v', 'm', 'S', 'c')
+              where n.nspname = any($1) and k.relkind in ('r', 'p', 'v', 'm', 'S', 'c', 'f')
               union all
               select 'pg_type'::regclass::oid, t.oid,
-                case when coalesce(er.relkind, tr.relkind) in ('r', 'p', 'v', 'm') then 'pg_class'::regclass::oid
+                case when coalesce(er.relkind, tr.relkind) in ('r', 'p', 'v', 'm', 'f') then 'pg_class'::regclass::oid
                      else 'pg_type'::regclass::oid end,
-                case when er.relkind in ('r', 'p', 'v', 'm') then er.oid
+                case when er.relkind in ('r', 'p', 'v', 'm', 'f') then er.oid
                      when e.oid is not null then e.oid
-                     when tr.relkind in ('r', 'p', 'v', 'm') then tr.oid
+                     when tr.relkind in ('r', 'p', 'v', 'm', 'f') then tr.oid
                      when t.typtype = 'm' then (select g.rngtypid from pg_range g where g.rngmultitypid = t.oid)
                      else t.oid end
               from pg_type t join pg_namespace n on n.oid = t.typnamespace
@@ -86,6 +86,16 @@ extension CatalogReader {
               select 'pg_rewrite'::regclass::oid, w.oid, 'pg_class'::regclass::oid, w.ev_class
               from pg_rewrite w join pg_class k on k.oid = w.ev_class join pg_namespace n on n.oid = k.relnamespace
               where n.nspname = any($1) and k.relkind in ('v', 'm')
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_collation x join pg_namespace n on n.oid = x.collnamespace where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_conversion x join pg_namespace n on n.oid = x.connamespace where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_operator x join pg_namespace n on n.oid = x.oprnamespace where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_ts_dict x join pg_namespace n on n.oid = x.dictnamespace where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_ts_config x join pg_namespace n on n.oid = x.cfgnamespace where n.nspname = any($1)
             )
             select distinct a.ncls::text, a.noid::text, b.ncls::text, b.noid::text,
               case when d.classid = 'pg_attrdef'::regclass then
@@ -176,6 +186,11 @@ extension CatalogReader {
                      where d.classid = 'pg_class'::regclass and x.oid = d.objid),
                   (select n.nspname from pg_proc x join pg_namespace n on n.oid = x.pronamespace
                      where d.classid = 'pg_proc'::regclass and x.oid = d.objid),
+                  -- an operator class's member lives where its family does
+                  (select n.nspname from pg_amop x join pg_opfamily f on f.oid = x.amopfamily join pg_namespace n on n.oid = f.opfnamespace
+                     where d.classid = 'pg_amop'::regclass and x.oid = d.objid),
+                  (select n.nspname from pg_amproc x join pg_opfamily f on f.oid = x.amprocfamily join pg_namespace n on n.oid = f.opfnamespace
+                     where d.classid = 'pg_amproc'::regclass and x.oid = d.objid),
                   (select n.nspname from pg_type x join pg_namespace n on n.oid = x.typnamespace
                      where d.classid = 'pg_type'::regclass and x.oid = d.objid),
                   -- pg_identify_object quotes the schema name like an identifier
@@ -238,19 +253,5 @@ extension CatalogReader {
                                                         table: table, createSQL: [sql]))
             }
         }
-    }
-
-    /// Object kinds that can live in a schema but that beekrun does not re-create.
-    static func readUnsupported(_ c: Context, into model: inout SchemaModel) throws {
-        let r = try c.query("""
-            select 'collation ' || quote_ident(n.nspname) || '.' || quote_ident(x.collname) from pg_collation x join pg_namespace n on n.oid = x.collnamespace where n.nspname = any($1) and \(notExtensionMember("pg_collation", "x"))
-            union all select 'conversion ' || x.conname from pg_conversion x join pg_namespace n on n.oid = x.connamespace where n.nspname = any($1) and \(notExtensionMember("pg_conversion", "x"))
-            union all select 'operator ' || x.oid::regoperator::text from pg_operator x join pg_namespace n on n.oid = x.oprnamespace where n.nspname = any($1) and \(notExtensionMember("pg_operator", "x"))
-            union all select 'operator family ' || x.opfname from pg_opfamily x join pg_namespace n on n.oid = x.opfnamespace where n.nspname = any($1) and \(notExtensionMember("pg_opfamily", "x"))
-            union all select 'text search configuration ' || x.cfgname from pg_ts_config x join pg_namespace n on n.oid = x.cfgnamespace where n.nspname = any($1) and \(notExtensionMember("pg_ts_config", "x"))
-            union all select 'text search dictionary ' || x.dictname from pg_ts_dict x join pg_namespace n on n.oid = x.dictnamespace where n.nspname = any($1) and \(notExtensionMember("pg_ts_dict", "x"))
-            union all select 'statistics object ' || x.stxname from pg_statistic_ext x join pg_namespace n on n.oid = x.stxnamespace where n.nspname = any($1)
-            """)
-        model.unsupported += r.rows.map { $0[0]! }
     }
 }

@@ -11,7 +11,9 @@ extension CatalogReader {
               (select 'OPERATOR(' || quote_ident(opn.nspname) || '.' || o.oprname || ')' from pg_operator o
                  join pg_namespace opn on opn.oid = o.oprnamespace where o.oid = a.aggsortop),
               a.aggkind, a.aggmtransfn::text, p.proparallel, a.aggfinalextra, a.aggfinalmodify, a.aggtransspace::text,
-              p.oid::regprocedure::text
+              p.oid::regprocedure::text,
+              nullif(a.aggminvtransfn::text, '-'), case when a.aggmtranstype <> 0 then format_type(a.aggmtranstype, null) end,
+              a.aggmtransspace::text, nullif(a.aggmfinalfn::text, '-'), a.aggmfinalextra, a.aggmfinalmodify, a.aggminitval
             from pg_proc p join pg_namespace n on n.oid = p.pronamespace
             left join pg_aggregate a on a.aggfnoid = p.oid
             where n.nspname = any($1) and \(notExtensionMember("pg_proc", "p"))
@@ -23,10 +25,8 @@ extension CatalogReader {
             var definition: String
             if kind == "a" {
                 let signature = SQL.qualified(schema, name) + "(" + (row[8]!.isEmpty ? "*" : row[8]!) + ")"
-                if row[17] != "n" || row[18] != "-" {
-                    model.unsupported.append("ordered-set or moving aggregate \(signature)")
-                    continue
-                }
+                // pg_get_function_arguments writes an ordered-set aggregate's arguments with
+                // their ORDER BY, as CREATE AGGREGATE takes them.
                 var parts = ["SFUNC = \(row[9]!)", "STYPE = \(row[10]!)"]
                 if row[22] != "0" { parts.append("SSPACE = \(row[22]!)") }
                 if let f = row[11] { parts.append("FINALFUNC = \(f)") }
@@ -39,6 +39,18 @@ extension CatalogReader {
                 if let f = row[15] { parts.append("DESERIALFUNC = \(f)") }
                 if let v = row[12] { parts.append("INITCOND = " + SQL.quoteLiteral(v)) }
                 if let op = row[16] { parts.append("SORTOP = \(op)") }
+                // Moving-aggregate mode (window frames that shrink).
+                if row[18] != "-" {
+                    parts.append("MSFUNC = \(row[18]!)")
+                    if let f = row[24] { parts.append("MINVFUNC = \(f)") }
+                    if let t = row[25] { parts.append("MSTYPE = \(t)") }
+                    if row[26] != "0" { parts.append("MSSPACE = \(row[26]!)") }
+                    if let f = row[27] { parts.append("MFINALFUNC = \(f)") }
+                    if row[28] == "t" { parts.append("MFINALFUNC_EXTRA") }
+                    if row[29] != "r" { parts.append("MFINALFUNC_MODIFY = " + (row[29] == "s" ? "SHAREABLE" : "READ_WRITE")) }
+                    if let v = row[30] { parts.append("MINITCOND = " + SQL.quoteLiteral(v)) }
+                }
+                if row[17] == "h" { parts.append("HYPOTHETICAL") }
                 if row[19] == "s" { parts.append("PARALLEL = SAFE") } else if row[19] == "r" { parts.append("PARALLEL = RESTRICTED") }
                 definition = "CREATE AGGREGATE \(signature) (\n    " + parts.joined(separator: ",\n    ") + "\n);"
             } else {

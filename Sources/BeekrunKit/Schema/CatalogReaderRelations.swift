@@ -44,7 +44,7 @@ extension CatalogReader {
             case "r":
                 let x = ranges[oid] ?? []
                 if x.count > 5, x[5] != "-" {
-                    model.unsupported.append("range type \(SQL.qualified(row[1]!, row[2]!)) has a canonical function")
+                    model.unsupported.append("range type \(SQL.qualified(row[1]!, row[2]!)) has a canonical function (PostgreSQL 15 accepts one only written in C or internal, taking the shell type, which only a superuser can create; define the type in an extension instead)")
                 }
                 kind = .range(subtype: x[0] ?? "", opclass: x[1], collation: x[2], subtypeDiff: x[3], multirange: x[4])
             default:
@@ -73,7 +73,9 @@ extension CatalogReader {
                   when 'p' then 'PLAIN' when 'e' then 'EXTERNAL' when 'm' then 'MAIN' else 'EXTENDED' end end,
                 case when a.attoptions is not null then 'SET (' || array_to_string(a.attoptions, ', ') || ')' end,
                 case when a.attcompression <> '' then 'SET COMPRESSION ' || case a.attcompression
-                  when 'l' then 'lz4' else 'pglz' end end)
+                  when 'l' then 'lz4' else 'pglz' end end,
+                case when a.attfdwoptions is not null then 'OPTIONS (' || (select string_agg(quote_ident(split_part(o, '=', 1))
+                  || ' ' || quote_literal(substr(o, strpos(o, '=') + 1)), ', ') from unnest(a.attfdwoptions) o) || ')' end)
             from pg_attribute a join pg_class k on k.oid = a.attrelid join pg_namespace n on n.oid = k.relnamespace
             join pg_type t on t.oid = a.atttypid
             left join pg_collation co on co.oid = a.attcollation left join pg_namespace cn on cn.oid = co.collnamespace
@@ -125,10 +127,14 @@ extension CatalogReader {
               array_to_string(k.relacl, E'\\n'), case when k.relkind = 'p' then pg_get_partkeydef(k.oid) end,
               k.relispartition, pg_get_expr(k.relpartbound, k.oid), pn.nspname, pk.relname,
               array_to_string(k.reloptions, E'\\n'), k.relreplident, k.relrowsecurity, k.relforcerowsecurity,
-              (select count(*) from pg_inherits i where i.inhrelid = k.oid and not k.relispartition)::text,
+              (select string_agg(quote_ident(ipn.nspname) || '.' || quote_ident(ipk.relname), E'\\n' order by i.inhseqno)
+                 from pg_inherits i join pg_class ipk on ipk.oid = i.inhparent join pg_namespace ipn on ipn.oid = ipk.relnamespace
+                 where i.inhrelid = k.oid and not k.relispartition),
               (select ic.relname from pg_index x join pg_class ic on ic.oid = x.indexrelid
                  where x.indrelid = k.oid and x.indisreplident),
-              k.reloftype <> 0
+              case when k.reloftype <> 0 then format_type(k.reloftype, null) end,
+              (select srv.srvname from pg_foreign_table ft join pg_foreign_server srv on srv.oid = ft.ftserver where ft.ftrelid = k.oid),
+              (select array_to_string(ft.ftoptions, E'\\n') from pg_foreign_table ft where ft.ftrelid = k.oid)
             from pg_class k join pg_namespace n on n.oid = k.relnamespace
             left join pg_inherits pi on pi.inhrelid = k.oid and k.relispartition
             left join pg_class pk on pk.oid = pi.inhparent left join pg_namespace pn on pn.oid = pk.relnamespace
@@ -136,10 +142,6 @@ extension CatalogReader {
             order by n.nspname, k.relname
             """)
         for row in r.rows {
-            let qualified = SQL.qualified(row[1]!, row[2]!)
-            if row[3] == "f" { model.unsupported.append("foreign table \(qualified)"); continue }
-            if row[16] != "0" { model.unsupported.append("table inheritance (INHERITS) of \(qualified)"); continue }
-            if row[18] == "t" { model.unsupported.append("typed table (OF type) \(qualified)"); continue }
             if row[4] == "t" { continue }
             let partitionOf = row[8] == "t" ? (schema: row[10]!, name: row[11]!, bound: row[9]!) : nil
             model.tables.append(TableInfo(
@@ -148,6 +150,12 @@ extension CatalogReader {
                 partitionOf: partitionOf, options: lines(row[12]), replicaIdentity: row[13]!, replicaIdentityIndex: row[17],
                 rlsEnabled: row[14] == "t", rlsForced: row[15] == "t", owner: row[5]!,
                 acl: ACLItem.list(row[6]), comment: c.comment(CatalogClass.pgClass, row[0])))
+            model.tables[model.tables.count - 1].inherits = lines(row[16])
+            model.tables[model.tables.count - 1].ofType = row[18]
+            if row[3] == "f" {
+                model.tables[model.tables.count - 1].foreignServer = row[19]
+                model.tables[model.tables.count - 1].foreignOptions = lines(row[20])
+            }
         }
     }
 

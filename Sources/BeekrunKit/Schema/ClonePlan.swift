@@ -91,10 +91,27 @@ public enum SchemaCloner {
         let (keep, updates, extensionProblems) = try Preflight.extensions(source, on: dst)
         problems += extensionProblems
         problems += try Preflight.missingPublications(source, on: dst).map { "publication \(SQL.quoteIdent($0)) does not exist on the target" }
+        problems += try ForeignTables.missingServers(source, on: dst).map {
+            "foreign server \(SQL.quoteIdent($0)) does not exist on the target (clone_schema clones foreign tables, not the database-wide servers and user mappings they use: create the server there first)"
+        }
         problems += Preflight.missingTables(source.dependents.map(\.table), dependents: source.dependents, on: dst)
         problems += Preflight.missingReferences(source, on: dst)
         problems += try Preflight.rolesNotMemberOf(source, target, currentUser: currentUser, on: dst).map {
             "\(SQL.quoteIdent(currentUser)) is not a member of role \(SQL.quoteIdent($0)), which owns objects or default privileges in the source"
+        }
+        // Database-wide default privileges of the roles owning what is cloned.
+        let globalRoles = GlobalDefaultPrivileges.roles(source)
+        let globalDefaults = try GlobalDefaultPrivileges.statements(
+            from: target.globalDefaultPrivileges.filter { globalRoles.contains($0.role) },
+            to: source.globalDefaultPrivileges.filter { globalRoles.contains($0.role) },
+            builtin: ACLDefaults(dst).get)
+        let globalOthers = Set(globalDefaults.map(\.role)).subtracting([currentUser]).sorted()
+        if !globalOthers.isEmpty {
+            problems += try dst.query(
+                "select r.rolname from pg_roles r where r.rolname = any($1) and not pg_has_role(current_user, r.oid, 'MEMBER') order by 1",
+                [SQL.textArray(globalOthers)]).rows.map {
+                "\(SQL.quoteIdent(currentUser)) is not a member of role \(SQL.quoteIdent($0[0]!)), whose database-wide default privileges differ in the source"
+            }
         }
         if !problems.isEmpty {
             throw BeekError.refused("clone_schema cannot reproduce the source on the target; nothing was changed:\n  - "
@@ -180,6 +197,9 @@ public enum SchemaCloner {
             for s in DefaultPrivileges.statements(d, from: from, to: sourceDefaults[k]?.acl ?? []) {
                 post.append(SchemaStatement(.grant, "default privileges", "\(SQL.quoteIdent(d.schema)) for \(SQL.quoteIdent(d.role))", s, phase: .postData))
             }
+        }
+        for (role, sql) in globalDefaults {
+            post.append(SchemaStatement(.grant, "default privileges", "database-wide for \(SQL.quoteIdent(role))", sql, phase: .postData))
         }
         statements += pre + generator.pre + post
         return ClonePlan(schemas: schemas, statements: statements, droppedTables: emptied.droppedTables,

@@ -11,6 +11,10 @@ struct DDLGenerator {
     /// `acldefault(kind, owner)`: what a NULL ACL in the source stands for.
     let builtinACL: (String, String) throws -> [ACLItem]
 
+    /// Objects whose owner is set even when it is `currentUser` (re-created by a migration that
+    /// may run as another role), by the name the statements carry.
+    var alwaysSetOwner: Set<String> = []
+
     private(set) var pre: [SchemaStatement] = []
     private(set) var post: [SchemaStatement] = []
 
@@ -28,6 +32,7 @@ struct DDLGenerator {
         }
         let (nodes, deferred) = order()
         for node in nodes { try emit(node, deferring: deferred[node.ref] ?? []) }
+        for o in model.objects.filter(\.afterPreData).sorted(by: { $0.priority < $1.priority }) { emitObject(o, post: false) }
         // Defaults and checks held back to break a cycle, now that what they call exists.
         for case .table(let t) in nodes {
             guard let parts = deferred[t.ref] else { continue }
@@ -56,8 +61,10 @@ struct DDLGenerator {
 
     enum Node {
         case type(TypeInfo), sequence(SequenceInfo), table(TableInfo), routine(RoutineInfo), view(ViewInfo)
+        case object(SchemaObject)
         var ref: ObjectRef {
             switch self {
+            case .object(let x): return x.ref
             case .type(let x): return x.ref
             case .sequence(let x): return x.ref
             case .table(let x): return x.ref
@@ -69,6 +76,7 @@ struct DDLGenerator {
         var priority: Int {
             switch self {
             case .type: return 0
+            case .object(let x): return x.priority
             case .routine: return 1
             case .sequence: return 2
             case .table: return 3
@@ -88,6 +96,7 @@ struct DDLGenerator {
         var nodes: [Node] = model.types.map { .type($0) }
         nodes += model.sequences.filter { !$0.isIdentity }.map { .sequence($0) }
         nodes += model.tables.map { .table($0) } + model.routines.map { .routine($0) } + model.views.map { .view($0) }
+        nodes += model.objects.filter { !$0.postData && !$0.afterPreData }.map { .object($0) }
         let present = Set(nodes.map(\.ref))
         var pending = Array(nodes.enumerated())
         var done = Set<ObjectRef>()
@@ -132,6 +141,7 @@ struct DDLGenerator {
     mutating func emit(_ node: Node, deferring parts: Set<String> = []) throws {
         switch node {
         case .type(let t): emitType(t)
+        case .object(let o): emitObject(o, post: false)
         case .sequence(let s): emitSequence(s)
         case .table(let t): emitTable(t, deferring: parts)
         case .routine(let r):
@@ -141,9 +151,16 @@ struct DDLGenerator {
         case .view(let v):
             let keyword = v.materialized ? "MATERIALIZED VIEW" : "VIEW"
             let kind = keyword.lowercased()
-            addPre(.create, kind, v.qualified,
-                   "CREATE \(keyword) \(v.qualified)\(DDL.withOptions(v.options)) AS\n\(v.definition)"
-                   + (v.materialized ? "\n  WITH NO DATA;" : ";"))
+            if model.keyDependentViews.contains(v.ref) {
+                // Its query needs a key that post-data adds: a placeholder with the same columns
+                // now, the real query (`placeholderReplacement`) once the keys exist.
+                if v.materialized { return }
+                addPre(.create, kind, v.qualified, KeyDependentViews.placeholder(v))
+            } else {
+                addPre(.create, kind, v.qualified,
+                       "CREATE \(keyword) \(v.qualified)\(DDL.withOptions(v.options)) AS\n\(v.definition)"
+                       + (v.materialized ? "\n  WITH NO DATA;" : ";"))
+            }
             // Column defaults of a view apply to INSERTs through it.
             for col in v.columns {
                 if let d = col.defaultExpr {
@@ -195,6 +212,13 @@ struct DDLGenerator {
         }
     }
 
+    mutating func emitObject(_ o: SchemaObject, post: Bool) {
+        for (i, sql) in o.statements(currentUser: currentUser).enumerated() {
+            let action: SchemaStatement.Action = i == 0 ? .create : sql.hasPrefix("COMMENT ") ? .comment : .alter
+            if post { addPost(action, o.kind, o.identity, sql) } else { addPre(action, o.kind, o.identity, sql) }
+        }
+    }
+
     mutating func emitSequence(_ s: SequenceInfo) {
         addPre(.create, "sequence", s.qualified,
                "CREATE SEQUENCE \(s.qualified) AS \(s.dataType)" + sequenceOptions(s) + ";")
@@ -209,7 +233,7 @@ struct DDLGenerator {
 
     mutating func emitTable(_ t: TableInfo, deferring parts: Set<String> = []) {
         let parent = t.partitionOf.flatMap { p in model.tables.first { $0.schema == p.schema && $0.name == p.name } }
-        var sql = "CREATE " + (t.unlogged ? "UNLOGGED " : "") + "TABLE \(t.qualified)"
+        var sql = "CREATE " + (t.unlogged ? "UNLOGGED " : "") + (t.kind == "f" ? "FOREIGN " : "") + "TABLE \(t.qualified)"
         // A partition whose columns all come from its parent is written as PARTITION OF, which
         // is what leaves them marked inherited (attislocal = false) as in the source.
         let asPartitionOf = t.partitionOf != nil && !t.columns.isEmpty && t.columns.allSatisfy { !$0.isLocal }
@@ -218,6 +242,36 @@ struct DDLGenerator {
             sql += " PARTITION OF \(SQL.qualified(p.schema, p.name))\n\(p.bound)"
             for col in t.columns {
                 let inherited = parent?.columns.first { $0.name == col.name }
+                let name = SQL.quoteIdent(col.name)
+                if col.defaultExpr != inherited?.defaultExpr && !parts.contains("default \(col.name)") {
+                    afterCreate.append(col.defaultExpr.map { "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \($0);" }
+                                       ?? "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) DROP DEFAULT;")
+                }
+                if col.notNull && inherited?.notNull != true {
+                    afterCreate.append("ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET NOT NULL;")
+                }
+            }
+        } else if let type = t.ofType {
+            // A typed table's columns come from its type; what the table adds is set after.
+            sql += " OF \(type)"
+            for col in t.columns {
+                let name = SQL.quoteIdent(col.name)
+                if let d = col.defaultExpr, !parts.contains("default \(col.name)") {
+                    afterCreate.append("ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \(d);")
+                }
+                if col.notNull { afterCreate.append("ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET NOT NULL;") }
+            }
+        } else if !t.inherits.isEmpty {
+            // Only the child's own columns are written; the inherited ones come with INHERITS,
+            // and where the child's default or NOT NULL differs from its parent's it is set after.
+            let parents = t.inherits.compactMap { p in model.tables.first { $0.qualified == p } }
+            sql += " (\n" + t.columns.filter(\.isLocal).map { col in
+                var col = col
+                if parts.contains("default \(col.name)") { col.defaultExpr = nil }
+                return columnDefinition(col, table: t)
+            }.joined(separator: ",\n") + "\n)\nINHERITS (" + t.inherits.joined(separator: ", ") + ")"
+            for col in t.columns where !col.isLocal {
+                let inherited = parents.lazy.compactMap { p in p.columns.first { $0.name == col.name } }.first
                 let name = SQL.quoteIdent(col.name)
                 if col.defaultExpr != inherited?.defaultExpr && !parts.contains("default \(col.name)") {
                     afterCreate.append(col.defaultExpr.map { "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \($0);" }
@@ -236,6 +290,9 @@ struct DDLGenerator {
 
         }
         if let key = t.partitionKey { sql += "\nPARTITION BY \(key)" }
+        if let server = t.foreignServer {
+            sql += "\nSERVER \(SQL.quoteIdent(server))" + ForeignTables.options(t.foreignOptions)
+        }
         sql += DDL.withOptions(t.options) + ";"
         addPre(.create, "table", t.qualified, sql)
         for s in afterCreate { addPre(.alter, "table", t.qualified, s) }
@@ -257,8 +314,8 @@ struct DDLGenerator {
                        "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) \(setting);")
             }
         }
-        owner("TABLE \(t.qualified)", t.owner, kind: "table", name: t.qualified)
-        if let c = DDL.comment("TABLE \(t.qualified)", t.comment) { addPre(.comment, "table", t.qualified, c) }
+        owner("\(t.keyword) \(t.qualified)", t.owner, kind: "table", name: t.qualified)
+        if let c = DDL.comment("\(t.keyword) \(t.qualified)", t.comment) { addPre(.comment, "table", t.qualified, c) }
         columnComments(t.qualified, t.columns, kind: "table")
     }
 
@@ -288,7 +345,7 @@ struct DDLGenerator {
     }
 
     mutating func owner(_ target: String, _ owner: String, kind: String, name: String) {
-        guard owner != currentUser else { return }
+        guard owner != currentUser || alwaysSetOwner.contains(name) else { return }
         addPre(.alter, kind, name, "ALTER \(target) OWNER TO \(SQL.quoteIdent(owner));")
     }
 
@@ -296,7 +353,11 @@ struct DDLGenerator {
 
     mutating func postData() throws {
         let tables = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        func isPartitioned(_ k: ConstraintInfo) -> Bool { tables[k.schema + "." + k.table]?.partitionKey != nil }
+        // A constraint on a partitioned table or an inheritance parent goes to its children too.
+        let parents = Set(model.tables.flatMap(\.inherits))
+        func isPartitioned(_ k: ConstraintInfo) -> Bool {
+            tables[k.schema + "." + k.table]?.partitionKey != nil || parents.contains(k.qualifiedTable)
+        }
         // Keys: parents before partitions, then each partition's key index is attached to its parent's.
         let keys = model.constraints.filter { !$0.onDomain && ["p", "u", "x"].contains($0.type) }
         for k in keys.filter({ $0.parentIndex == nil }) + keys.filter({ $0.parentIndex != nil }) {
@@ -309,6 +370,7 @@ struct DDLGenerator {
                         "ALTER INDEX \(parent) ATTACH PARTITION \(SQL.qualified(k.schema, index));")
             }
         }
+        keyDependentViewsAfterKeys()
         for ix in model.indexes.filter({ $0.parentIndex == nil }) + model.indexes.filter({ $0.parentIndex != nil }) {
             addPost(.create, "index", ix.qualified, ix.definition + ";")
         }
@@ -322,12 +384,17 @@ struct DDLGenerator {
             }
             if let c = DDL.comment("INDEX \(ix.qualified)", ix.comment) { addPost(.comment, "index", ix.qualified, c) }
         }
+        for o in model.objects where o.postData { emitObject(o, post: true) }
+        for setting in model.indexSettings {
+            for sql in setting.statements { addPost(.alter, "index", setting.index, sql) }
+        }
         for k in model.constraints where !k.validated && k.type == "c" {
             addPost(.create, "constraint", "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)", k.onDomain
                     ? "ALTER DOMAIN \(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);"
                     : "ALTER TABLE \(isPartitioned(k) ? "" : "ONLY ")\(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
         }
-        for t in model.tables where t.replicaIdentity != "d" {
+        // A foreign table has no replica identity to set (its relreplident reads 'n').
+        for t in model.tables where t.replicaIdentity != "d" && t.kind != "f" {
             let what: String
             switch t.replicaIdentity {
             case "f": what = "FULL"

@@ -18,6 +18,7 @@ enum Preflight {
         for r in model.routines { roles.insert(r.owner); acl(r.acl) }
         for p in model.policies { p.roles.filter { !$0.isEmpty }.forEach { roles.insert($0) } }
         for d in model.defaultPrivileges { roles.insert(d.role); acl(d.acl) }
+        for o in model.objects { roles.insert(o.owner) }
         roles.remove("")
         let list = roles.sorted()
         let existing = Set(try dst.query("select rolname from pg_roles where rolname = any($1)", [SQL.textArray(list)]).rows.map { $0[0]! })
@@ -32,7 +33,7 @@ enum Preflight {
         var needed = Set<String>()
         func owners<T>(_ list: [T], _ owner: (T) -> String) { list.map(owner).forEach { needed.insert($0) } }
         owners(source.types, \.owner); owners(source.tables, \.owner); owners(source.views, \.owner)
-        owners(source.routines, \.owner); owners(source.sequences.filter { $0.ownedBy == nil }, \.owner)
+        owners(source.routines, \.owner); owners(source.objects, \.owner); owners(source.sequences.filter { $0.ownedBy == nil }, \.owner)
         owners(source.schemas.filter { s in target.schemas.first { $0.name == s.name }?.owner != s.owner }, \.owner)
         func key(_ d: DefaultPrivilege) -> String { "\(d.role) \(d.schema) \(d.objectType)" }
         let targetDefaults = Dictionary(target.defaultPrivileges.map { (key($0), $0.acl) }, uniquingKeysWith: { a, _ in a })

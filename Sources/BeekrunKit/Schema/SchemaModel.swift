@@ -54,6 +54,17 @@ public struct SchemaModel: Sendable {
     public var defaultPrivileges: [DefaultPrivilege] = []
     public var publicationTables: [PublicationTable] = []
     public var publicationSchemas: [PublicationSchema] = []
+    /// Collations, conversions, operators, text-search objects, statistics objects.
+    public var objects: [SchemaObject] = []
+    /// Views whose query relies on a key (`GROUP BY` a primary key): created as a placeholder
+    /// before data and replaced once the keys exist, as pg_dump does.
+    public var keyDependentViews: Set<ObjectRef> = []
+    /// Per-index settings beyond the definition: `CLUSTER ON` a key's index, per-column
+    /// `SET STATISTICS`.
+    public var indexSettings: [IndexSetting] = []
+    /// Database-wide default privileges (`ALTER DEFAULT PRIVILEGES FOR ROLE r … ` without
+    /// `IN SCHEMA`) of the roles owning the schemas or objects in them; `schema` is "".
+    public var globalDefaultPrivileges: [DefaultPrivilege] = []
     /// Publications that publish tables of these schemas, all tables, or nothing yet.
     public var publications: [PublicationInfo] = []
     /// Objects in other schemas that depend on objects of these schemas (a trigger on `auth.users`
@@ -177,6 +188,16 @@ public struct TableInfo: Sendable, Equatable {
     public var partitionKey: String?
     /// The parent and bound (`FOR VALUES …` / `DEFAULT`) of a partition.
     public var partitionOf: (schema: String, name: String, bound: String)?
+    /// Table inheritance (`INHERITS`): the parents, qualified and quoted, in `inhseqno` order.
+    public var inherits: [String] = []
+    /// A typed table (`OF type`): the composite type, qualified and quoted.
+    public var ofType: String?
+    /// A foreign table's server (a database-wide object the clone does not create) and options
+    /// (`key=value`).
+    public var foreignServer: String?
+    public var foreignOptions: [String] = []
+    /// `FOREIGN TABLE` or `TABLE`, as ALTER, COMMENT and DROP name it.
+    public var keyword: String { kind == "f" ? "FOREIGN TABLE" : "TABLE" }
     public var options: [String]
     /// "d" default, "f" full, "n" nothing, "i" index.
     public var replicaIdentity: String
@@ -192,7 +213,9 @@ public struct TableInfo: Sendable, Equatable {
         a.schema == b.schema && a.name == b.name && a.kind == b.kind && a.unlogged == b.unlogged
             && a.columns == b.columns && a.partitionKey == b.partitionKey
             && a.partitionOf?.schema == b.partitionOf?.schema && a.partitionOf?.name == b.partitionOf?.name
-            && a.partitionOf?.bound == b.partitionOf?.bound && a.options == b.options
+            && a.partitionOf?.bound == b.partitionOf?.bound && a.inherits == b.inherits && a.ofType == b.ofType
+            && a.foreignServer == b.foreignServer && a.foreignOptions == b.foreignOptions
+            && a.options == b.options
             && a.replicaIdentity == b.replicaIdentity && a.replicaIdentityIndex == b.replicaIdentityIndex && a.rlsEnabled == b.rlsEnabled
             && a.rlsForced == b.rlsForced && a.owner == b.owner && a.acl == b.acl && a.comment == b.comment
     }
