@@ -349,8 +349,9 @@ struct EnforcementTests {
         // The statement does not go on running on the server after beekrun is gone.
         #expect(waitUntil { (try? cluster.psql(db, sleeping)) == "0" })
         #expect(try cluster.psql(db, "select count(*) from t") == "0")
-        let err = (try? String(contentsOfFile: cli.directory + "/err", encoding: .utf8)) ?? ""
-        #expect(err.contains("interrupted (Ctrl-C)"), "\(err)")
+        let output = ["out", "err"].map { (try? String(contentsOfFile: cli.directory + "/" + $0, encoding: .utf8)) ?? "" }.joined()
+        #expect(output.contains("Interrupted (Ctrl-C)"), "\(output)")
+        #expect(output.contains("canceling statement due to user request (SQLSTATE 57014)"), "\(output)")
 
         // A loop that swallows every error with pcall still stops.
         let loop = try startInBackground(cli, """

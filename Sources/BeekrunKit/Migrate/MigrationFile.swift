@@ -21,8 +21,9 @@ public struct MigrationFile {
         // migrate() wraps the file in its own transaction; a COMMIT (or its synonym END) inside
         // would end it early and leave the migration half-recorded. The lexer knows comments,
         // strings, dollar quotes and BEGIN ATOMIC bodies, so only real statements count.
-        if let control = SQLStatements.transactionControl(in: sql) {
-            throw BeekError.file(path: path, reason: "remove transaction control (\(control)): migrate runs the whole file in one transaction itself")
+        if let control = SQLStatements.transactionControlStatement(in: sql) {
+            throw BeekError.file(path: "\(path):\(control.line)",
+                                 reason: "remove transaction control (\(control.words)): migrate runs the whole file in one transaction itself")
         }
         self.path = path
         self.name = URL(fileURLWithPath: path).lastPathComponent

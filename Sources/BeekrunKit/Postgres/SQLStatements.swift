@@ -9,7 +9,13 @@
 public enum SQLStatements {
     /// The first words of every statement, upper-cased (comments and blank statements skipped).
     public static func leadingWords(of sql: String, count: Int = 2) -> [[String]] {
-        var statements: [[String]] = []
+        statements(of: sql, count: count).map(\.words)
+    }
+
+    /// The first words of every statement and the line (1-based) it starts on.
+    public static func statements(of sql: String, count: Int = 2) -> [(words: [String], line: Int)] {
+        var statements: [(words: [String], line: Int)] = []
+        var start = 0 // offset of the current statement's first word
         var words: [String] = [] // every word of the current statement, up to what we need
         var atomicDepth = 0      // inside CREATE FUNCTION … BEGIN ATOMIC … END
         var allWords: [String] = []
@@ -18,7 +24,10 @@ public enum SQLStatements {
         func isIdentStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
         func isIdentPart(_ c: Unicode.Scalar) -> Bool { isIdentStart(c) || ("0"..."9").contains(c) || c == "$" }
         func finish() {
-            if !words.isEmpty { statements.append(Array(words.prefix(count))) }
+            if !words.isEmpty {
+                let line = s[..<min(start, s.count)].filter { $0 == "\n" }.count + 1
+                statements.append((Array(words.prefix(count)), line))
+            }
             words = []
             allWords = []
             atomicDepth = 0
@@ -49,7 +58,7 @@ public enum SQLStatements {
                     i += 1
                 }
                 i += 1
-                if words.isEmpty { words.append(c == "'" ? "'" : "\"") }
+                if words.isEmpty { words.append(c == "'" ? "'" : "\""); start = i }
             } else if c == "$", let (tag, end) = dollarTag(s, i) {
                 // $tag$ … $tag$: find the closing tag.
                 var j = end
@@ -59,7 +68,7 @@ public enum SQLStatements {
                     j += 1
                 }
                 i = closed
-                if words.isEmpty { words.append("$") }
+                if words.isEmpty { words.append("$"); start = i }
             } else if c == ";" && atomicDepth == 0 {
                 finish()
                 i += 1
@@ -67,6 +76,7 @@ public enum SQLStatements {
                 var j = i
                 while j < s.count && isIdentPart(s[j]) { j += 1 }
                 let word = String(String.UnicodeScalarView(s[i..<j])).uppercased()
+                if words.isEmpty { start = i }
                 if words.count < count { words.append(word) }
                 // Track BEGIN ATOMIC bodies of CREATE FUNCTION/PROCEDURE (as psql does).
                 if words.first == "CREATE" {
@@ -78,7 +88,7 @@ public enum SQLStatements {
                 if allWords.count > 4 { allWords.removeFirst() }
                 i = j
             } else {
-                if words.isEmpty && !c.properties.isWhitespace { words.append(String(c)) }
+                if words.isEmpty && !c.properties.isWhitespace { words.append(String(c)); start = i }
                 i += 1
             }
         }
@@ -99,11 +109,17 @@ public enum SQLStatements {
     /// The first transaction-control statement in `sql` ("COMMIT", "END", "PREPARE TRANSACTION" …),
     /// or nil when there is none.
     public static func transactionControl(in sql: String) -> String? {
+        transactionControlStatement(in: sql)?.words
+    }
+
+    /// The first transaction-control statement and the line it starts on.
+    public static func transactionControlStatement(in sql: String) -> (words: String, line: Int)? {
         let control: Set<String> = ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"]
-        for words in leadingWords(of: sql) {
+        for statement in statements(of: sql) {
+            let words = statement.words
             guard let first = words.first else { continue }
-            if control.contains(first) { return words.joined(separator: " ") }
-            if first == "PREPARE", words.count > 1, words[1] == "TRANSACTION" { return "PREPARE TRANSACTION" }
+            if control.contains(first) { return (words.joined(separator: " "), statement.line) }
+            if first == "PREPARE", words.count > 1, words[1] == "TRANSACTION" { return ("PREPARE TRANSACTION", statement.line) }
         }
         return nil
     }

@@ -29,7 +29,12 @@ enum Interrupt {
     /// True once Ctrl-C was pressed in this run.
     static var wasPressed: Bool { pressed != 0 }
 
+    /// Guards the slots against connections opened and closed on several threads at once
+    /// (the signal handler only reads them).
+    private static let slots = NSLock()
+
     static func register(_ connection: PGConnection, cancel: OpaquePointer?) {
+        slots.lock(); defer { slots.unlock() }
         let owner = UInt(bitPattern: ObjectIdentifier(connection).hashValue)
         for i in 0..<capacity where cancels[i] == nil {
             owners[i] = owner
@@ -40,6 +45,7 @@ enum Interrupt {
     }
 
     static func unregister(_ connection: PGConnection) {
+        slots.lock(); defer { slots.unlock() }
         let owner = UInt(bitPattern: ObjectIdentifier(connection).hashValue)
         for i in 0..<capacity where owners[i] == owner && cancels[i] != nil {
             let cancel = cancels[i]
