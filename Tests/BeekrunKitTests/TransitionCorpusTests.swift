@@ -16,7 +16,9 @@ struct TransitionCorpusTests {
 
     /// Pairs that do not converge yet, with why, by "pair name" or "pair name/direction".
     /// A pair listed here that starts to pass fails the test: take it off the list.
-    static let knownFailures: [String: String] = [:]
+    static let knownFailures: [String: String] = [
+        "range subtype changed": "a range type's definition cannot change in place and is not re-created yet (its multirange type would need renaming too): the diff says -- MANUAL",
+    ]
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var template: String?

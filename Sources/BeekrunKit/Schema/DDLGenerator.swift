@@ -11,6 +11,10 @@ struct DDLGenerator {
     /// `acldefault(kind, owner)`: what a NULL ACL in the source stands for.
     let builtinACL: (String, String) throws -> [ACLItem]
 
+    /// Objects whose owner is set even when it is `currentUser` (re-created by a migration that
+    /// may run as another role), by the name the statements carry.
+    var alwaysSetOwner: Set<String> = []
+
     private(set) var pre: [SchemaStatement] = []
     private(set) var post: [SchemaStatement] = []
 
@@ -288,7 +292,7 @@ struct DDLGenerator {
     }
 
     mutating func owner(_ target: String, _ owner: String, kind: String, name: String) {
-        guard owner != currentUser else { return }
+        guard owner != currentUser || alwaysSetOwner.contains(name) else { return }
         addPre(.alter, kind, name, "ALTER \(target) OWNER TO \(SQL.quoteIdent(owner));")
     }
 

@@ -17,6 +17,7 @@ struct DiffBuilder {
     var dropRoutinesLate: [Statement] = [] // routines gone: after the table changes that stop using them
     var dropTables: [Statement] = []
     var dropTypes: [Statement] = []        // sequences, types, extensions: after the table changes
+    var dropSchemas: [Statement] = []      // last: what they still hold goes first
     var preAlters: [Statement] = []        // schemas, extensions, types in place
     var tableAlters: [Statement] = []      // tables, columns, sequences in place
     var sequenceOwners: [Statement] = []   // after the columns they name exist
@@ -36,6 +37,9 @@ struct DiffBuilder {
     var readdedColumns: [String: Set<String>] = [:]
     /// Tables re-created with their rows copied (partitioning changed), by qualified name.
     var recreatedTables: Set<String> = []
+    /// Constraints and indexes of kept tables dropped and made again around a routine they call
+    /// ("constraint <table> <name>", "index <qualified>").
+    var rebuiltParts: Set<String> = []
     /// Objects (re)created from a: generated like a clone.
     var created = SchemaModel()
 
@@ -149,6 +153,39 @@ struct DiffBuilder {
         return out
     }
 
+    /// Views and routines dropped to be re-created (or gone), dependents first: the reverse of
+    /// b's creation order, so a function returning a view's rows goes before the view.
+    func dependentsDropped() -> [Statement] {
+        let order = DDLGenerator(model: b, currentUser: "", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] }).orderedNodes()
+        var rank: [String: Int] = [:]
+        for (i, node) in order.enumerated() {
+            switch node {
+            case .view(let v): rank["view " + v.qualified] = i
+            case .routine(let r): rank["routine " + r.signature] = i
+            default: break
+            }
+        }
+        func key(_ s: Statement) -> Int { rank[(s.kind == "view" ? "view " : "routine ") + s.name] ?? -1 }
+        return (dropViews + dropRoutines).enumerated().sorted { (key($0.element), -$0.offset) > (key($1.element), -$1.offset) }.map(\.element)
+    }
+
+    /// Columns of tables on both sides whose type changes (or whose type is re-created), by
+    /// qualified table: views, policies and rules over them are dropped and made again.
+    func retypedColumns() -> [String: Set<String>] {
+        let tablesA = Self.keyed(a.tables, \.qualified)
+        var out: [String: Set<String>] = [:]
+        for t in b.tables {
+            guard let s = tablesA[t.qualified] else { continue }
+            let cols = Self.keyed(s.columns, \.name)
+            for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false
+                || recreatedTypes.contains(c.type) || (c.type.hasSuffix("[]") && recreatedTypes.contains(String(c.type.dropLast(2))))
+                || (readdedColumns[t.qualified] ?? []).contains(c.name) {
+                out[t.qualified, default: []].insert(c.name)
+            }
+        }
+        return out
+    }
+
     // MARK: Run
 
     mutating func run() {
@@ -179,7 +216,7 @@ struct DiffBuilder {
         func add(_ list: [Statement]) { out += list }
         // A dropped table may reference a key that goes too: tables before keys.
         add(checks)
-        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dropViews); add(dropRoutines); add(dropTables); add(dropConstraints)
+        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dependentsDropped()); add(dropTables); add(dropConstraints)
         add(preAlters)
         let owner = usualOwner
         let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
@@ -208,6 +245,18 @@ struct DiffBuilder {
         let viewNames = Set(created.views.map { $0.schema + "." + $0.name })
         first.views = []
         second.views = created.views
+        // Routines over a new view (its row type) come after it.
+        let viewRefs = Set(created.views.map(\.ref))
+        var late = Set<ObjectRef>()
+        var grew = true
+        while grew {
+            grew = false
+            for r in created.routines where !late.contains(r.ref) {
+                if !(created.dependencies[r.ref] ?? []).isDisjoint(with: viewRefs.union(late)) { late.insert(r.ref); grew = true }
+            }
+        }
+        first.routines = created.routines.filter { !late.contains($0.ref) }
+        second.routines = created.routines.filter { late.contains($0.ref) }
         func onView(_ schema: String, _ table: String) -> Bool { viewNames.contains(schema + "." + table) }
         first.indexes = created.indexes.filter { !onView($0.schema, $0.table) }
         second.indexes = created.indexes.filter { onView($0.schema, $0.table) }
@@ -217,6 +266,10 @@ struct DiffBuilder {
         second.rules = created.rules.filter { onView($0.schema, $0.table) }
         var g1 = DDLGenerator(model: first, currentUser: owner, initialACL: acl, builtinACL: builtin)
         var g2 = DDLGenerator(model: second, currentUser: owner, initialACL: acl, builtinACL: builtin)
+        // Objects b has that are made again keep their owner, whoever runs the migration.
+        let kept = Set(b.routines.map(\.signature) + b.views.map(\.qualified) + b.tables.map(\.qualified) + b.types.map(\.qualified))
+        g1.alwaysSetOwner = kept
+        g2.alwaysSetOwner = kept
         try? g1.generate()
         try? g2.generate()
         add(g1.pre)
@@ -225,7 +278,7 @@ struct DiffBuilder {
         add(replacedRoutines)
         // What is gone for good goes once nothing uses it any more (a column dropped above, a
         // default changed above).
-        add(dropRoutinesLate); add(dropTypes)
+        add(dropRoutinesLate.sorted { ($0.kind == "aggregate" ? 0 : 1) < ($1.kind == "aggregate" ? 0 : 1) }); add(dropTypes); add(dropSchemas)
         add(g2.pre)
         // Keys of existing tables first: a new table's foreign key may reference one.
         add(postKeys)

@@ -70,6 +70,10 @@ extension DiffBuilder {
         addCreatedTable(t)
         preAlters.append(Statement(sql: "ALTER TABLE \(n) RENAME TO \(SQL.quoteIdent(String((u.name + "__beekrun_old").prefix(63))));",
                                    hazard: parentRecreated ? nil : "re-creates table \(n) and copies its rows (ACCESS EXCLUSIVE lock for the whole migration)"))
+        // A partition re-created alone: the old one leaves its parent, to be dropped.
+        if let p = u.partitionOf, !parentRecreated {
+            preAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) DETACH PARTITION \(old);"))
+        }
         // Sequences owned by the old table's columns would go with it: they move to the new one.
         for s in a.sequences where !s.isIdentity && s.ownedBy.map({ SQL.qualified($0.schema, $0.table) == n }) == true {
             if let o = s.ownedBy, b.sequences.contains(where: { $0.qualified == s.qualified }) {
@@ -124,6 +128,9 @@ extension DiffBuilder {
             if !reset.isEmpty { tableAlters.append(Statement(sql: "ALTER TABLE \(n) RESET (\(reset.joined(separator: ", ")));")) }
             if !t.options.isEmpty { tableAlters.append(Statement(sql: "ALTER TABLE \(n) SET" + DDL.withOptions(t.options).dropFirst(5) + ";")) }
         }
+        // Table privileges first: a table-wide REVOKE also takes the column privileges.
+        common(kind: "table", name: n, target: "TABLE \(n)", aclKind: "r", ownerA: t.owner, ownerB: u.owner,
+               aclA: t.acl, aclB: u.acl, commentA: t.comment, commentB: u.comment)
         compareColumns(t, u, formatter: formatter)
         if t.replicaIdentity != u.replicaIdentity || t.replicaIdentityIndex != u.replicaIdentityIndex {
             let what = ["d": "DEFAULT", "f": "FULL", "n": "NOTHING"][t.replicaIdentity] ?? "USING INDEX \(SQL.quoteIdent(t.replicaIdentityIndex ?? ""))"
@@ -139,8 +146,6 @@ extension DiffBuilder {
             note("table", n, .alter, t.rlsForced ? "row level security forced" : "row level security no longer forced")
             postOther.append(Statement(sql: "ALTER TABLE \(n) \(t.rlsForced ? "" : "NO ")FORCE ROW LEVEL SECURITY;"))
         }
-        common(kind: "table", name: n, target: "TABLE \(n)", aclKind: "r", ownerA: t.owner, ownerB: u.owner,
-               aclA: t.acl, aclB: u.acl, commentA: t.comment, commentB: u.comment)
     }
 
     mutating func compareColumns(_ t: TableInfo, _ u: TableInfo, formatter: DDLGenerator) {
@@ -232,7 +237,13 @@ extension DiffBuilder {
                 note("column", q, .alter, "default \(d.defaultExpr ?? "none") → \(c.defaultExpr ?? "none")")
                 tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) " + (c.defaultExpr.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT") + ";"))
             }
-            if c.notNull != d.notNull && !(inherited && c.notNull) {
+            let parentNotNull: (SchemaModel, TableInfo) -> Bool? = { model, table in
+                table.partitionOf.flatMap { p in model.tables.first { $0.schema == p.schema && $0.name == p.name } }?
+                    .columns.first { $0.name == c.name }?.notNull
+            }
+            // On a partition, a NOT NULL that follows the parent's change comes with it.
+            let followsParent = inherited && parentNotNull(a, t) == c.notNull && parentNotNull(b, u) == d.notNull && c.notNull != d.notNull
+            if c.notNull != d.notNull && !followsParent {
                 note("column", q, .alter, c.notNull ? "NOT NULL added" : "NOT NULL removed")
                 tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) \(c.notNull ? "SET" : "DROP") NOT NULL;",
                                              hazard: c.notNull ? "scans the table under an ACCESS EXCLUSIVE lock; fails if NULLs exist" : nil))
@@ -248,6 +259,17 @@ extension DiffBuilder {
                     } else if setting.hasPrefix("SET (") {
                         let keys = setting.dropFirst(5).dropLast().split(separator: ",").map { $0.split(separator: "=")[0].trimmingCharacters(in: .whitespaces) }
                         tableAlters.append(Statement(sql: "ALTER TABLE ONLY \(n) ALTER COLUMN \(col) RESET (\(keys.joined(separator: ", ")));"))
+                    } else if setting.hasPrefix("SET COMPRESSION") && !c.settings.contains(where: { $0.hasPrefix("SET COMPRESSION") }) {
+                        tableAlters.append(Statement(sql: "ALTER TABLE ONLY \(n) ALTER COLUMN \(col) SET COMPRESSION DEFAULT;"))
+                    } else if setting.hasPrefix("SET STORAGE") && !c.settings.contains(where: { $0.hasPrefix("SET STORAGE") }) {
+                        // Back to the type's own storage, which only the catalog knows.
+                        tableAlters.append(Statement(sql: """
+                            DO $beekrun$ BEGIN
+                              EXECUTE format('ALTER TABLE ONLY %s ALTER COLUMN %s SET STORAGE %s', \(SQL.quoteLiteral(n)), \(SQL.quoteLiteral(col)),
+                                (SELECT CASE t.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END
+                                 FROM pg_catalog.pg_type t WHERE t.oid = \(SQL.quoteLiteral(c.type))::pg_catalog.regtype));
+                            END $beekrun$;
+                            """))
                     } else if !c.settings.contains(where: { $0.hasPrefix(String(setting.prefix(11))) }) {
                         manual.append("column \(q): undo \(setting) (back to the type's default)")
                     }
@@ -311,6 +333,12 @@ extension DiffBuilder {
         for n in both {
             let k = x[n]!, l = y[n]!
             let name = "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)"
+            if !k.onDomain && rebuiltParts.contains("constraint \(k.qualifiedTable) \(k.name)") {
+                note("constraint", name, .alter, "re-created with the function it calls")
+                dropTableParts.append(Statement(sql: "ALTER TABLE \(l.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(l.name));"))
+                add(k)
+                continue
+            }
             if !k.onDomain && isReadded(k.qualifiedTable, l.definition) {
                 note("constraint", name, .alter, "added again with its column")
                 add(k)
@@ -355,6 +383,12 @@ extension DiffBuilder {
         for n in onlyB { note("index", n, .drop); dropConstraints.append(Statement(sql: "DROP INDEX \(n);")) }
         for n in both {
             let i = x[n]!, j = y[n]!
+            if rebuiltParts.contains("index \(n)") {
+                note("index", n, .alter, "built again with the function it calls")
+                dropTableParts.append(Statement(sql: "DROP INDEX \(n);"))
+                add(i)
+                continue
+            }
             if isReadded(SQL.qualified(i.schema, i.table), j.definition) {
                 note("index", n, .alter, "built again with its column")
                 add(i)

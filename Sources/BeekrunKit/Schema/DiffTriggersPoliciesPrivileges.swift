@@ -15,7 +15,12 @@ extension DiffBuilder {
             users.formUnion(b.routineUsers[r.ref] ?? [])
         }
         func follows(_ t: TriggerInfo) -> Bool { users.contains(Self.userKey("trigger", t.schema, t.table, t.name)) }
-        func follows(_ p: PolicyInfo) -> Bool { users.contains(Self.userKey("policy", p.schema, p.table, p.name)) }
+        // Policies over a column whose type changes must go before it changes and come back after.
+        let retyped = retypedColumns()
+        func follows(_ p: PolicyInfo) -> Bool {
+            users.contains(Self.userKey("policy", p.schema, p.table, p.name))
+                || (retyped[p.qualifiedTable] ?? []).contains { c in [p.using, p.withCheck].contains { $0.map { Self.mentions($0, c) } ?? false } }
+        }
 
         let relationsA = Set(a.tables.map(\.qualified) + a.views.map(\.qualified))
         let relationsB = Set(b.tables.map(\.qualified) + b.views.map(\.qualified))

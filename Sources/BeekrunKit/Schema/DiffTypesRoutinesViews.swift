@@ -14,7 +14,7 @@ extension DiffBuilder {
         }
         for n in onlyB {
             note("schema", SQL.quoteIdent(n), .drop)
-            dropTypes.append(Statement(sql: "DROP SCHEMA \(SQL.quoteIdent(n)) CASCADE;", hazard: "drops the schema and everything in it"))
+            dropSchemas.append(Statement(sql: "DROP SCHEMA \(SQL.quoteIdent(n)) CASCADE;", hazard: "drops the schema and everything in it"))
         }
         for n in both {
             let s = x[n]!, t = y[n]!
@@ -196,6 +196,12 @@ extension DiffBuilder {
                 }
             }
         }
+        for c in b.types {
+            guard case .composite(let attributes) = c.kind else { continue }
+            for attribute in attributes where attribute.type == n || attribute.type == n + "[]" {
+                tableAlters.append(Statement(sql: "ALTER TYPE \(c.qualified) ALTER ATTRIBUTE \(SQL.quoteIdent(attribute.name)) SET DATA TYPE \(attribute.type);"))
+            }
+        }
         dropTypes.append(Statement(sql: "DROP \(t.isDomain ? "DOMAIN" : "TYPE") \(SQL.qualified(t.schema, oldName));"))
     }
 
@@ -276,17 +282,9 @@ extension DiffBuilder {
             if r.kind == "a" || Self.header(s.definition) != Self.header(r.definition) { out.insert(r.signature) }
         }
         // Tables whose column types change: the views over them cannot stay.
-        let tablesA = Self.keyed(a.tables, \.qualified)
+        let retypedByName = retypedColumns()
         var retyped: [ObjectRef: Set<String>] = [:]
-        for t in b.tables {
-            guard let s = tablesA[t.qualified] else { continue }
-            let cols = Self.keyed(s.columns, \.name)
-            for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false
-                || recreatedTypes.contains(c.type) || (c.type.hasSuffix("[]") && recreatedTypes.contains(String(c.type.dropLast(2))))
-                || (readdedColumns[t.qualified] ?? []).contains(c.name) {
-                retyped[t.ref, default: []].insert(c.name)
-            }
-        }
+        for t in b.tables { if let cols = retypedByName[t.qualified] { retyped[t.ref] = cols } }
         let recreatedTypeRefs = Set(b.types.filter { recreatedTypes.contains($0.qualified) }.map(\.ref))
             .union(b.tables.filter { recreatedTables.contains($0.qualified) }.map(\.ref))
         func usesRetyped(_ ref: ObjectRef) -> Bool {
@@ -322,13 +320,14 @@ extension DiffBuilder {
         for n in onlyA { note(x[n]!.keyword.lowercased(), n, .add); created.routines.append(x[n]!) }
         for n in onlyB {
             note(y[n]!.keyword.lowercased(), n, .drop)
-            dropRoutinesLate.append(Statement(sql: "DROP \(y[n]!.keyword) \(n);"))
+            dropRoutinesLate.append(Statement(.drop, y[n]!.kind == "a" ? "aggregate" : "routine", n, "DROP \(y[n]!.keyword) \(n);", phase: .drop))
         }
         for n in both {
             let r = x[n]!, s = y[n]!
             if recreated.contains(n) {
                 note(r.keyword.lowercased(), n, .alter, r.definition == s.definition ? "re-created (depends on a changed object)" : "definition changed (drop and create)")
-                dropRoutines.append(Statement(sql: "DROP \(s.keyword) \(n);", hazard: "objects using the routine must be re-created"))
+                dropRoutines.append(Statement(.drop, "routine", n, "DROP \(s.keyword) \(n);", phase: .drop, hazard: "objects using the routine must be re-created"))
+                rebuildUsers(of: s)
                 created.routines.append(r)
                 continue
             }
@@ -362,6 +361,10 @@ extension DiffBuilder {
             common(kind: kind, name: n, target: "\(keyword) \(n)", aclKind: "r", ownerA: v.owner, ownerB: w.owner,
                    aclA: v.acl, aclB: w.acl, commentA: v.comment, commentB: w.comment, grantTarget: "TABLE \(n)")
             let cb = Self.keyed(w.columns, \.name)
+            for c in v.columns where c.defaultExpr != cb[c.name]?.defaultExpr {
+                note("view", n, .alter, "default of \(SQL.quoteIdent(c.name))")
+                tableAlters.append(Statement(sql: "ALTER VIEW \(n) ALTER COLUMN \(SQL.quoteIdent(c.name)) " + (c.defaultExpr.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT") + ";"))
+            }
             for c in v.columns {
                 comment(target: "COLUMN \(n).\(SQL.quoteIdent(c.name))", name: "\(n).\(SQL.quoteIdent(c.name))", c.comment, cb[c.name]?.comment)
                 columnPrivileges(n, c.name, c.acl, cb[c.name]?.acl)
@@ -370,8 +373,29 @@ extension DiffBuilder {
         // Views are dropped dependents first: the reverse of b's creation order.
         let order = DDLGenerator(model: b, currentUser: "", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] }).orderedNodes()
         for case .view(let v) in order.reversed() where drops.contains(v.qualified) {
-            dropViews.append(Statement(sql: "DROP \(v.materialized ? "MATERIALIZED VIEW" : "VIEW") \(v.qualified);"))
+            dropViews.append(Statement(.drop, "view", v.qualified, "DROP \(v.materialized ? "MATERIALIZED VIEW" : "VIEW") \(v.qualified);", phase: .drop,
+                                       hazard: v.materialized ? "the materialized view is created empty: REFRESH it" : nil))
         }
+    }
+
+    /// Column defaults, checks and indexes of kept tables that call routine `r` (dropped to be
+    /// re-created) are taken off before it goes and put back after the new one exists.
+    mutating func rebuildUsers(of r: RoutineInfo) {
+        let call = SQL.qualified(r.schema, r.name) + "("
+        let tablesA = Self.keyed(a.tables, \.qualified)
+        for t in b.tables {
+            guard let kept = tablesA[t.qualified], !recreatedTables.contains(t.qualified) else { continue }
+            let colsA = Self.keyed(kept.columns, \.name)
+            for c in t.columns where c.defaultExpr?.contains(call) == true {
+                let col = SQL.quoteIdent(c.name)
+                dropTableParts.append(Statement(sql: "ALTER TABLE \(t.qualified) ALTER COLUMN \(col) DROP DEFAULT;"))
+                if let d = colsA[c.name]?.defaultExpr, d == c.defaultExpr {
+                    tableAlters.append(Statement(sql: "ALTER TABLE \(t.qualified) ALTER COLUMN \(col) SET DEFAULT \(d);"))
+                }
+            }
+        }
+        for k in b.constraints where !k.onDomain && k.definition.contains(call) { rebuiltParts.insert("constraint \(k.qualifiedTable) \(k.name)") }
+        for i in b.indexes where i.definition.contains(call) { rebuiltParts.insert("index \(i.qualified)") }
     }
 
     mutating func addCreatedView(_ v: ViewInfo) {
