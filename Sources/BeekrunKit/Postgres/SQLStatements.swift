@@ -1,12 +1,31 @@
+import Foundation
+
 /// A small SQL lexer that knows where one statement ends and the next begins, the way the
 /// server and psql see it: `--` and nested `/* */` comments, '…' and E'…' strings, "…"
 /// identifiers, $tag$ … $tag$ bodies, and `BEGIN ATOMIC … END` bodies of SQL functions.
 ///
-/// beekrun uses it for one thing: refusing transaction control (BEGIN, COMMIT, END …) in
-/// SQL a runbook hands over, before anything of it runs. A COMMIT smuggled into query(),
-/// exec() or a migration file would end the transaction beekrun opened, and with it the
-/// all-or-nothing promise; the server's own transaction status is checked afterwards too.
+/// beekrun's one reading of SQL text, used for three things:
+/// - refusing transaction control (BEGIN, COMMIT, END …) in SQL a runbook hands over, before
+///   anything of it runs: a COMMIT smuggled into query(), exec() or a migration file would end
+///   the transaction beekrun opened, and with it the all-or-nothing promise (the server's own
+///   transaction status is checked afterwards too);
+/// - counting statements (several statements cannot take `$n` parameters);
+/// - splitting a migration into the statements the Supabase CLI records in its history.
 public enum SQLStatements {
+    /// The statements of a script as the Supabase CLI records them in
+    /// `supabase_migrations.schema_migrations.statements`: cut at each `;` outside strings,
+    /// quoted identifiers, comments, dollar-quoted and `BEGIN ATOMIC` bodies; each piece without
+    /// its `;` and surrounding white space; empty pieces dropped; comments stay with the
+    /// statement they precede.
+    public static func split(_ sql: String) -> [String] {
+        pieces(of: sql, count: 0).map(\.text).filter { !$0.isEmpty }
+    }
+
+    /// How many statements `sql` holds (comments and empty statements do not count).
+    public static func statementCount(_ sql: String) -> Int {
+        statements(of: sql, count: 1).count
+    }
+
     /// The first words of every statement, upper-cased (comments and blank statements skipped).
     public static func leadingWords(of sql: String, count: Int = 2) -> [[String]] {
         statements(of: sql, count: count).map(\.words)
@@ -14,7 +33,14 @@ public enum SQLStatements {
 
     /// The first words of every statement and the line (1-based) it starts on.
     public static func statements(of sql: String, count: Int = 2) -> [(words: [String], line: Int)] {
-        var statements: [(words: [String], line: Int)] = []
+        pieces(of: sql, count: count).filter { !$0.words.isEmpty }.map { ($0.words, $0.line) }
+    }
+
+    /// Every piece between top-level semicolons: its trimmed text, its first `count` words
+    /// (empty for a piece of comments only) and the line its first word is on.
+    private static func pieces(of sql: String, count: Int) -> [(text: String, words: [String], line: Int)] {
+        var statements: [(text: String, words: [String], line: Int)] = []
+        var pieceStart = 0 // offset just after the previous top-level ';'
         var start = 0 // offset of the current statement's first word
         var words: [String] = [] // every word of the current statement, up to what we need
         var atomicDepth = 0      // inside CREATE FUNCTION … BEGIN ATOMIC … END
@@ -24,10 +50,10 @@ public enum SQLStatements {
         func isIdentStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
         func isIdentPart(_ c: Unicode.Scalar) -> Bool { isIdentStart(c) || ("0"..."9").contains(c) || c == "$" }
         func finish() {
-            if !words.isEmpty {
-                let line = s[..<min(start, s.count)].filter { $0 == "\n" }.count + 1
-                statements.append((Array(words.prefix(count)), line))
-            }
+            let text = String(String.UnicodeScalarView(s[min(pieceStart, s.count)..<min(i, s.count)]))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = s[..<min(start, s.count)].filter { $0 == "\n" }.count + 1
+            statements.append((text, Array(words.prefix(count)), line))
             words = []
             allWords = []
             atomicDepth = 0
@@ -72,12 +98,13 @@ public enum SQLStatements {
             } else if c == ";" && atomicDepth == 0 {
                 finish()
                 i += 1
+                pieceStart = i
             } else if isIdentStart(c) {
                 var j = i
                 while j < s.count && isIdentPart(s[j]) { j += 1 }
                 let word = String(String.UnicodeScalarView(s[i..<j])).uppercased()
                 if words.isEmpty { start = i }
-                if words.count < count { words.append(word) }
+                if words.count < max(count, 1) { words.append(word) }
                 // Track BEGIN ATOMIC bodies of CREATE FUNCTION/PROCEDURE (as psql does).
                 if words.first == "CREATE" {
                     if word == "ATOMIC", allWords.last == "BEGIN" { atomicDepth += 1 }
