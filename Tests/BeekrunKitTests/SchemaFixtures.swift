@@ -212,6 +212,19 @@ enum SchemaFixtures {
             try? y.write(toFile: NSTemporaryDirectory() + "/beekrun-dump-\(b).sql", atomically: true, encoding: .utf8)
         }
         #expect(same, Comment(rawValue: firstDifference(x, y)), sourceLocation: sourceLocation)
+        try expectDiffAgreesWithDump(cluster, a, b, sourceLocation: sourceLocation)
+    }
+
+    /// The diff's promise, checked wherever two databases are compared: `diff` over every user
+    /// schema is empty exactly when `pg_dump --schema-only` (with owners) prints the same text.
+    static func expectDiffAgreesWithDump(_ cluster: PostgresCluster, _ a: String, _ b: String,
+                                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let query = "select nspname from pg_namespace where nspname !~ '^pg_' and nspname <> 'information_schema' order by 1"
+        let schemas = Array(Set(try cluster.connect(a).query(query).rows.map { $0[0]! } + cluster.connect(b).query(query).rows.map { $0[0]! })).sorted()
+        let diff = try Diff.compare(a: cluster.connect(a), b: cluster.connect(b), schemas: schemas)
+        let x = try cluster.pgDump(a, ["--schema-only"]), y = try cluster.pgDump(b, ["--schema-only"])
+        #expect(diff.isEmpty == (x == y), Comment(rawValue: "diff empty: \(diff.isEmpty), pg_dump equal: \(x == y)\n\(diff.summary)\n\(firstDifference(x, y))"),
+                sourceLocation: sourceLocation)
     }
 
     /// The first lines where two dumps differ, for a readable failure.

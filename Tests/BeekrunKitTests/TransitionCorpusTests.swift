@@ -160,6 +160,45 @@ struct TransitionCorpusTests {
     }
 }
 
+extension TransitionCorpusTests {
+    @Test("removing an enum value still in use refuses before changing anything, with the row count")
+    func enumValueInUse() throws {
+        let a = try database("CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy'); CREATE TABLE public.p (m public.mood); INSERT INTO public.p VALUES ('sad'), ('ok'), ('sad');")
+        let b = try database("CREATE TYPE public.mood AS ENUM ('ok', 'happy'); CREATE TABLE public.p (m public.mood);")
+        defer { drop([a, b]) }
+        let db = try cluster.connect(a)
+        let diff = try Diff.compare(a: try cluster.connect(b), b: db, schemas: Self.schemas)
+        #expect(diff.sql.contains("-- HAZARD: refuses the migration if rows still hold a removed value of public.mood"))
+        #expect(!diff.sql.contains("-- MANUAL"))
+        let before = try Self.dump(cluster, a)
+        #expect(throws: (any Error).self) { try db.execute(diff.sql) }
+        do { try db.execute(diff.sql) } catch {
+            #expect("\(error)".contains("enum public.mood loses sad, still held by 2 row(s) of public.p.m"), "\(error)")
+        }
+        #expect(try Self.dump(cluster, a) == before)
+        // Once the rows no longer hold it, the same migration goes through.
+        try db.execute("UPDATE public.p SET m = 'ok' WHERE m = 'sad'")
+        try db.execute(diff.sql)
+        #expect(try Diff.compare(a: try cluster.connect(b), b: db, schemas: Self.schemas).isEmpty)
+    }
+
+    @Test("reorderColumns re-creates a table whose columns would end up in another order, keeping its rows")
+    func reorderColumns() throws {
+        let a = try database("CREATE TABLE public.t (a int, c int); INSERT INTO public.t VALUES (1, 3);")
+        let b = try database("CREATE TABLE public.t (a int, b int, c int);")
+        defer { drop([a, b]) }
+        let db = try cluster.connect(a), target = try cluster.connect(b)
+        let plain = try Diff.compare(a: target, b: db, schemas: Self.schemas)
+        #expect(plain.summary.contains("~ column order public.t"))
+        let diff = try Diff.compare(a: target, b: db, schemas: Self.schemas, options: DiffOptions(reorderColumns: true))
+        #expect(diff.sql.contains("-- HAZARD: copies every row of public.t"))
+        try db.execute(diff.sql)
+        #expect(try Diff.compare(a: target, b: db, schemas: Self.schemas).isEmpty)
+        #expect(try Self.dump(cluster, a) == Self.dump(cluster, b))
+        #expect(try db.scalar("select format('%s %s %s', a, b, c) from public.t") == "1  3")
+    }
+}
+
 /// Results written by the threads that run the pairs.
 final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
