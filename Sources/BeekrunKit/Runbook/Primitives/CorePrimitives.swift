@@ -117,7 +117,7 @@ enum CorePrimitives {
             throw BeekError.refused("exec on \(db.name): the connection is read only (connect{readonly = true}), so the "
                 + "server will refuse this write (SQLSTATE 25006); use query() to read")
         }
-        if !parameters.isEmpty, SQLText.statementCount(sql) > 1 {
+        if !parameters.isEmpty, SQLStatements.statementCount(sql) > 1 {
             throw call.fail("several statements cannot take $n parameters (the server would refuse them): "
                 + "run one exec per statement, or pass no parameters")
         }
