@@ -148,7 +148,8 @@ static inline void beek_where(lua_State *L, int level, char *buf, size_t size) {
     buf[0] = 0;
     for (int l = level; lua_getstack(L, l, &ar); l++) {
         lua_getinfo(L, "Sl", &ar);
-        if (ar.currentline > 0) {
+        // beekrun's own Lua (the prelude's require) is not the runbook line to name.
+        if (ar.currentline > 0 && strcmp(ar.short_src, "beekrun-prelude") != 0) {
             snprintf(buf, size, "%s:%d:", ar.short_src, ar.currentline);
             return;
         }

@@ -13,13 +13,10 @@ extension LuaHost {
     if find_module then
       local loaded, loading = {}, {}
       rawset(_G, "require", function(name)
-        if type(name) ~= "string" then
-          error(("require: the module name must be a string like \"lib.sync_steps\", got %s"):format(type(name)), 2)
-        end
-        if loaded[name] ~= nil then return loaded[name] end
-        if loading[name] then error(("require: module '%s' requires itself (a cycle)"):format(name), 2) end
-        local source, where = find_module(name)
-        if not source then error("require: " .. where, 2) end
+        -- The host half raises every refusal (a bad name, a cycle, no such module), so the
+        -- message names the runbook line, even when require is called through pcall.
+        if type(name) == "string" and loaded[name] ~= nil then return loaded[name] end
+        local source, where = find_module(name, type(name) == "string" and loading[name] == true)
         local chunk, message = load(source, "@" .. where, "t", _G) -- "t": never bytecode
         if not chunk then error(message, 0) end -- a syntax error names the module's file and line
         loading[name] = true

@@ -110,13 +110,6 @@ enum CorePrimitives {
             throw BeekError.refused("exec() does not take transaction control ('\(control)'): wrap the steps in transaction(db, function() ... end) instead")
         }
         let connection = try db.connectionOrThrow()
-        // Checked before the dry run's plan, so the plan never promises what the run refuses.
-        if db.readonly && runtime.dryRun {
-            // The real run sends it and the server refuses it (SQLSTATE 25006); a dry run, whose
-            // sessions are all read only, must say the same instead of planning it.
-            throw BeekError.refused("exec on \(db.name): the connection is read only (connect{readonly = true}), so the "
-                + "server will refuse this write (SQLSTATE 25006); use query() to read")
-        }
         if !parameters.isEmpty, SQLStatements.statementCount(sql) > 1 {
             throw call.fail("several statements cannot take $n parameters (the server would refuse them): "
                 + "run one exec per statement, or pass no parameters")

@@ -8,8 +8,10 @@ enum ProjectPrimitives {
     // MARK: require
 
     /// The host half of `require`: finds the module's file and returns its source and the path
-    /// to name it by (or nil and why not). The Lua half (in the prelude) loads the source as
-    /// text, runs it once and caches what it returns, as Lua's own `require` does.
+    /// to name it by; every refusal is raised here, so it names the runbook line that called
+    /// `require` (also through `pcall`). The Lua half (in the prelude) loads the source as
+    /// text, runs it once and caches what it returns, as Lua's own `require` does; it passes
+    /// `true` as a second argument when the module is already being loaded (a cycle).
     static let require = Primitive(
         "require",
         summary: "Loads a Lua module of the project once and returns what it returns: \"lib.sync_steps\" is "
@@ -18,10 +20,13 @@ enum ProjectPrimitives {
         parameters: [.init("name", "string", "dotted module name, e.g. \"lib.sync_steps\"")],
         returns: "any"
     ) { call, runtime in
-        let name = try call.string(1, "name")
+        guard case .string(let name) = call.argument(1) else {
+            throw call.fail("the module name must be a string like \"lib.sync_steps\", got \(call.argument(1).typeName)")
+        }
+        if case .bool(true) = call.argument(2) { throw call.fail("module '\(name)' requires itself (a cycle)") }
         switch findModule(name, options: runtime.options) {
         case .success(let found): return [.string(found.source), .string(found.display)]
-        case .failure(let why): return [.nil, .string(why.message)]
+        case .failure(let why): throw call.fail(why.message)
         }
     }
 
