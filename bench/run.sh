@@ -47,7 +47,7 @@ echo "== cluster in $W (PostgreSQL $("$BIN/postgres" --version | awk '{print $3}
   "-k $W -p $PORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=256MB -c maintenance_work_mem=256MB" \
   start >/dev/null
 PGARGS=(-h "$W" -p "$PORT" -U postgres)
-psql_() { "$BIN/psql" "${PGARGS[@]}" -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql_() { PGOPTIONS="-c client_min_messages=warning" "$BIN/psql" "${PGARGS[@]}" -X -q -v ON_ERROR_STOP=1 "$@"; }
 url() { echo "host=$W port=$PORT user=postgres dbname=$1"; }
 
 echo "== generating prod: $SIZE_MB MB (scale $SCALE)"
