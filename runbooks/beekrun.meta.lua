@@ -52,6 +52,19 @@
 ---@field identities integer identities copied
 ---@field factors integer MFA factors copied
 
+---verify(a, b) result.
+---@class VerifyResult
+---@field equal boolean every table holds the same rows on both sides
+---@field tables VerifiedTable[] every table of the schemas on either side, by name
+
+---One table compared by verify().
+---@class VerifiedTable
+---@field name string schema.name
+---@field rows_a integer? rows in a (nil: no such table in a)
+---@field rows_b integer? rows in b (nil: no such table in b)
+---@field equal boolean same rows (count and checksum)
+---@field reason string? why it differs: missing table, columns, rows fewer or more, different rows
+
 ---prune_backups{} result.
 ---@class PruneResult
 ---@field kept string[] backup folders kept, newest first
@@ -271,6 +284,14 @@ function list_backups(opts) end
 --- * `dir`: the backups folder (default BEEK_BACKUP_DIR, else backups/)
 ---@return PruneResult
 function prune_backups(opts) end
+
+---Compares every table's rows on the two servers: row count and an order-independent checksum (the sum of a 64-bit hash of each row's text), computed by each server in one snapshot, tables in parallel. Reads only (runs in a dry run). Returns {equal, tables = {{name, rows_a, rows_b, equal, reason}, ...}}.
+---@param a database one side (e.g. prod)
+---@param b database the other (e.g. dev)
+---@param opts? {schemas?: string[]}
+--- * `schemas`: the schemas (default {"public"}); platform schemas are refused
+---@return VerifyResult
+function verify(a, b, opts) end
 
 git = {}
 

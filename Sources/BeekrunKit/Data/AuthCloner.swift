@@ -34,65 +34,41 @@ public struct AuthCloneCounts: Sendable, Equatable {
 /// - All or nothing on the target: its own transaction, or the caller's when one is open.
 ///   The source is read in one snapshot.
 public enum AuthCloner {
+    /// Plans and copies in one go (the source read in one snapshot).
     public static func run(from src: PGConnection, to dst: PGConnection) throws -> AuthCloneCounts {
-        let srcOwn = !src.inTransaction
-        if srcOwn { try src.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
-        defer { if srcOwn { _ = try? src.execute("COMMIT") } }
-        let srcPrevious = try SessionSettings.apply(src)
-        let dstOwn = !dst.inTransaction
-        if dstOwn { try dst.execute("BEGIN") }
-        var committed = false
-        defer { if dstOwn && !committed { _ = try? dst.execute("ROLLBACK") } }
-        let dstPrevious = try SessionSettings.apply(dst)
-
-        let shape = try Shape.read(src: src, dst: dst)
-        let keys = try SourceKeys.read(src, shape)
-        let conflicting = try conflictingUsers(dst, shape, keys)
-        var counts = AuthCloneCounts(deletedUsers: 0, users: 0, identities: 0, factors: 0)
-        if !conflicting.isEmpty {
-            // Before replica mode: the cascades to identities, sessions, factors … must run.
-            let r = try dst.query("DELETE FROM auth.users WHERE id::text IN (SELECT unnest($1::text[]))",
-                                  [TableSelection.textArray(conflicting)])
-            counts.deletedUsers = r.affectedRows ?? conflicting.count
-        }
-        let quiet = try AuthTriggerGuard.holdOff(dst, tables: shape.tables.map(\.name))
-        for table in shape.tables {
-            let n = try copy(table, from: src, to: dst)
-            switch table.name {
-            case "users": counts.users = n
-            case "identities": counts.identities = n
-            default: counts.factors = n
-            }
-        }
-        try quiet.release(dst)
-        if dstOwn {
-            try dst.execute("COMMIT")
-            committed = true
-        } else {
-            try SessionSettings.restore(dst, dstPrevious)
-        }
-        if !srcOwn { try SessionSettings.restore(src, srcPrevious) }
-        return counts
+        let plan = try self.plan(from: src, to: dst, exactCounts: false)
+        defer { plan.close() }
+        return try plan.run()
     }
 
-    /// The counts `run` would return, reading both sides only.
-    public static func plan(from src: PGConnection, to dst: PGConnection) throws -> AuthCloneCounts {
+    /// Reads what a copy needs, once: the shape of both sides and the conflicting target
+    /// users, in a snapshot of the source that stays open until the plan is run or closed,
+    /// so `run` copies exactly the users whose conflicts were found.
+    /// - Parameter exactCounts: count the rows to copy (a dry run shows them); a real run
+    ///   reports the rows it copied instead.
+    public static func plan(from src: PGConnection, to dst: PGConnection, exactCounts: Bool = true) throws -> AuthClonePlan {
         let srcOwn = !src.inTransaction
-        if srcOwn { try src.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
-        defer { if srcOwn { _ = try? src.execute("COMMIT") } }
-        let shape = try Shape.read(src: src, dst: dst)
-        let keys = try SourceKeys.read(src, shape)
-        let conflicting = try conflictingUsers(dst, shape, keys)
-        var counts = AuthCloneCounts(deletedUsers: conflicting.count, users: 0, identities: 0, factors: 0)
-        for table in shape.tables {
-            let n = Int(try src.scalar("SELECT count(*) FROM (\(table.sourceSelect)) s") ?? "0") ?? 0
-            switch table.name {
-            case "users": counts.users = n
-            case "identities": counts.identities = n
-            default: counts.factors = n
-            }
+        if srcOwn {
+            try src.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            // The snapshot may wait for a confirmation; a pooler's idle timeout must not end it.
+            try src.query("select set_config('idle_in_transaction_session_timeout', '0', true)")
         }
-        return counts
+        do {
+            let shape = try Shape.read(src: src, dst: dst)
+            let keys = try SourceKeys.read(src, shape)
+            let conflicting = try conflictingUsers(dst, shape, keys)
+            var counts = AuthCloneCounts(deletedUsers: conflicting.count, users: keys.ids.count, identities: 0, factors: 0)
+            if exactCounts {
+                for table in shape.tables where table.name != "users" {
+                    let n = Int(try src.scalar("SELECT count(*) FROM (\(table.sourceSelect)) s") ?? "0") ?? 0
+                    if table.name == "identities" { counts.identities = n } else { counts.factors = n }
+                }
+            }
+            return AuthClonePlan(src: src, dst: dst, srcOwn: srcOwn, shape: shape, conflicting: conflicting, counts: counts)
+        } catch {
+            if srcOwn { _ = try? src.execute("ROLLBACK") }
+            throw error
+        }
     }
 
     // MARK: Shape of both sides
@@ -272,5 +248,70 @@ struct AuthTriggerGuard {
             let how = t.enabled == "A" ? "ENABLE ALWAYS" : t.enabled == "R" ? "ENABLE REPLICA" : "ENABLE"
             try db.execute("ALTER TABLE \(SQL.qualified("auth", t.table)) \(how) TRIGGER \(SQL.quoteIdent(t.name))")
         }
+    }
+}
+
+/// A planned `clone_auth`: the counts for the plan line, and what `run` needs, read once.
+public final class AuthClonePlan {
+    /// Users to copy and conflicting users to delete; identities and factors are counted
+    /// only when the plan was made with exact counts.
+    public let counts: AuthCloneCounts
+    let src: PGConnection
+    let dst: PGConnection
+    private var srcOwn: Bool
+    let shape: AuthCloner.Shape
+    let conflicting: [String]
+
+    init(src: PGConnection, dst: PGConnection, srcOwn: Bool, shape: AuthCloner.Shape, conflicting: [String], counts: AuthCloneCounts) {
+        self.src = src
+        self.dst = dst
+        self.srcOwn = srcOwn
+        self.shape = shape
+        self.conflicting = conflicting
+        self.counts = counts
+    }
+
+    deinit { close() }
+
+    /// Ends the source snapshot the plan opened (after `run`, or instead of it).
+    public func close() {
+        if srcOwn { _ = try? src.execute("COMMIT") }
+        srcOwn = false
+    }
+
+    /// Deletes the conflicting target users and copies the source's, with no auth trigger firing.
+    public func run() throws -> AuthCloneCounts {
+        let srcPrevious = try SessionSettings.apply(src)
+        let dstOwn = !dst.inTransaction
+        if dstOwn { try dst.execute("BEGIN") }
+        var committed = false
+        defer { if dstOwn && !committed { _ = try? dst.execute("ROLLBACK") } }
+        let dstPrevious = try SessionSettings.apply(dst)
+
+        var counts = AuthCloneCounts(deletedUsers: 0, users: 0, identities: 0, factors: 0)
+        if !conflicting.isEmpty {
+            // Before replica mode: the cascades to identities, sessions, factors … must run.
+            let r = try dst.query("DELETE FROM auth.users WHERE id::text IN (SELECT unnest($1::text[]))",
+                                  [TableSelection.textArray(conflicting)])
+            counts.deletedUsers = r.affectedRows ?? conflicting.count
+        }
+        let quiet = try AuthTriggerGuard.holdOff(dst, tables: shape.tables.map(\.name))
+        for table in shape.tables {
+            let n = try AuthCloner.copy(table, from: src, to: dst)
+            switch table.name {
+            case "users": counts.users = n
+            case "identities": counts.identities = n
+            default: counts.factors = n
+            }
+        }
+        try quiet.release(dst)
+        if dstOwn {
+            try dst.execute("COMMIT")
+            committed = true
+        } else {
+            try SessionSettings.restore(dst, dstPrevious)
+        }
+        try SessionSettings.restore(src, srcPrevious)
+        return counts
     }
 }

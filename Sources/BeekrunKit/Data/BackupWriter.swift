@@ -42,19 +42,23 @@ public struct BackupResult: Sendable {
     public var bytes: Int { manifest.tables.reduce(0) { $0 + $1.bytes } }
 }
 
-/// What a backup would do, computed by reading only (for `--dry-run`).
+/// What a backup would do, computed by reading only (for `--dry-run`), or what a real run
+/// is about to do (its step line).
 public struct BackupPlan: Sendable {
     public struct Table: Sendable, Equatable {
         public var name: String       // schema.name
         public var schema: String
         public var table: String
-        public var rows: Int          // exact count at planning time
+        /// Exact in a dry run (counted); the planner's estimate in a real run.
+        public var rows: Int
         public var estimatedBytes: Int // the table's size on disk; the JSON file is of the same order
     }
     /// The folder the backup would be written to (named after the time of planning).
     public var path: String
     public var tables: [Table]
     public var sequences: Int
+    /// Whether `rows` were counted (a dry run) or estimated.
+    public var exactCounts: Bool = true
     public var rows: Int { tables.reduce(0) { $0 + $1.rows } }
     public var estimatedBytes: Int { tables.reduce(0) { $0 + $1.estimatedBytes } }
 }
@@ -75,93 +79,59 @@ public enum BackupWriter {
     /// The folder is written under a hidden temporary name and renamed when the manifest,
     /// written last, is on disk: a folder named like a backup is always complete.
     public static func run(_ db: PGConnection, _ options: BackupOptions) throws -> BackupResult {
-        let ownTransaction = !db.inTransaction
-        if ownTransaction { try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
-        var committed = false
-        defer { if ownTransaction && !committed { _ = try? db.execute("ROLLBACK") } }
-        let previous = try SessionSettings.apply(db, backupSettings)
-
-        let tables = try TableSelection.select(db, schemas: options.schemas, tables: options.tables, exclude: options.exclude)
-        let meta = try db.query("""
-            select current_database(), current_setting('server_version'), current_setting('server_version_num'),
-                   to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24-MI-SS"Z"'),
-                   current_setting('lc_monetary')
-            """)
-        let database = meta.value(0, 0)!
-        // Tables are locked as pg_dump does, so no DDL can change them while they are copied.
-        if !tables.isEmpty {
-            try db.execute("LOCK TABLE " + tables.map(\.qualified).joined(separator: ", ") + " IN ACCESS SHARE MODE")
-        }
-        let label = safeLabel(options.label ?? database)
-        let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
-        // Two backups with one label in the same second get "-2", "-3" … rather than fail.
-        var finalPath = directory + "/" + label + "_" + meta.value(0, 4)!
-        var suffix = 1
-        while FileManager.default.fileExists(atPath: finalPath) {
-            suffix += 1
-            finalPath = directory + "/" + label + "_" + meta.value(0, 4)! + "-\(suffix)"
-        }
-        let tempPath = directory + "/." + label + "_" + meta.value(0, 4)! + ".partial-\(getpid())"
-        do {
-            try FileManager.default.createDirectory(atPath: tempPath, withIntermediateDirectories: true)
-            try BackupFiles.makePrivate(directory: tempPath)
-        } catch {
-            throw BeekError.file(path: tempPath, reason: "cannot create the backup folder: \(error.localizedDescription)")
-        }
-        var renamed = false
-        defer { if !renamed { try? FileManager.default.removeItem(atPath: tempPath) } }
-
-        // File names are fixed before copying so parallel workers never race on them.
-        var taken = Set<String>()
-        let jobs: [(DataTable, String)] = tables.map { t in
-            let name = TableFile.fileName(schema: t.schema, table: t.name, taken: taken)
-            taken.insert(name.lowercased())
-            return (t, name)
-        }
-        let entries = try copyTables(db, jobs: jobs, folder: tempPath, ownTransaction: ownTransaction, options: options)
-        let sequences = try TableSelection.sequences(db, schemas: Array(Set(options.schemas + tables.map(\.schema))).sorted())
-
-        var settings = Dictionary(uniqueKeysWithValues: SessionSettings.fidelity.prefix(6).map { ($0.0, $0.1) })
-        settings["lc_monetary"] = meta.value(0, 5)!
-        let manifest = BackupManifest(
-            format: BackupManifest.formatName, formatVersion: BackupManifest.currentVersion, label: label,
-            source: .init(database: database, serverVersion: meta.value(0, 1)!, serverVersionNum: Int(meta.value(0, 2)!) ?? 0),
-            snapshotTime: meta.value(0, 3)!, schemas: options.schemas, settings: settings,
-            tables: entries, sequences: sequences)
-        let manifestFile = try HashingFileWriter(path: tempPath + "/" + BackupManifest.fileName)
-        try manifestFile.append(Array(try manifest.encoded()))
-        try manifestFile.append([0x0A])
-        _ = try manifestFile.finish()
-        try syncDirectory(tempPath)
-
-        if ownTransaction {
-            try db.execute("COMMIT")
-            committed = true
-        } else {
-            try SessionSettings.restore(db, previous)
-        }
-        guard rename(tempPath, finalPath) == 0 else {
-            throw BeekError.file(path: finalPath, reason: "cannot rename the finished backup: \(String(cString: strerror(errno)))")
-        }
-        renamed = true
-        try? syncDirectory(directory)
-        return BackupResult(path: finalPath, manifest: manifest)
+        let prepared = try prepare(db, options, exactCounts: false)
+        defer { prepared.close() }
+        return try prepared.write()
     }
 
     /// Counts what `run` would write, reading only.
     public static func plan(_ db: PGConnection, _ options: BackupOptions) throws -> BackupPlan {
-        let tables = try TableSelection.select(db, schemas: options.schemas, tables: options.tables, exclude: options.exclude)
-        let meta = try db.query("select current_database(), to_char(now() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24-MI-SS\"Z\"')")
-        var planned: [BackupPlan.Table] = []
-        for t in tables {
-            let rows = Int(try db.scalar("select count(*) from \(t.qualified)") ?? "0") ?? 0
-            planned.append(.init(name: t.displayName, schema: t.schema, table: t.name, rows: rows, estimatedBytes: t.diskBytes))
+        let prepared = try prepare(db, options, exactCounts: true)
+        defer { prepared.close() }
+        return prepared.plan
+    }
+
+    /// The plan that is the work: opens the backup's snapshot, picks and locks the tables and
+    /// reads their columns, once. `write()` then copies exactly those tables in that snapshot;
+    /// `close()` (or dropping the value) ends the snapshot without writing.
+    /// - Parameter exactCounts: count every table's rows (a dry run shows them); a real run
+    ///   uses the planner's estimates and reports the rows it wrote.
+    public static func prepare(_ db: PGConnection, _ options: BackupOptions, exactCounts: Bool) throws -> PreparedBackup {
+        let ownTransaction = !db.inTransaction
+        if ownTransaction { try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
+        do {
+            let previous = try SessionSettings.apply(db, backupSettings)
+            let tables = try TableSelection.select(db, schemas: options.schemas, tables: options.tables, exclude: options.exclude)
+            let meta = try db.query("""
+                select current_database(), current_setting('server_version'), current_setting('server_version_num'),
+                       to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                       to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24-MI-SS"Z"'),
+                       current_setting('lc_monetary')
+                """)
+            // Tables are locked as pg_dump does, so no DDL can change them while they are copied.
+            if !exactCounts && !tables.isEmpty {
+                try db.execute("LOCK TABLE " + tables.map(\.qualified).joined(separator: ", ") + " IN ACCESS SHARE MODE")
+            }
+            var planned: [BackupPlan.Table] = []
+            for t in tables {
+                let rows = exactCounts ? Int(try db.scalar("select count(*) from \(t.qualified)") ?? "0") ?? 0 : t.estimatedRows
+                planned.append(.init(name: t.displayName, schema: t.schema, table: t.name, rows: rows, estimatedBytes: t.diskBytes))
+            }
+            let sequenceSchemas = Array(Set(options.schemas + tables.map(\.schema))).sorted()
+            let sequences = try TableSelection.sequences(db, schemas: sequenceSchemas)
+            let label = safeLabel(options.label ?? meta.value(0, 0)!)
+            let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
+            let plan = BackupPlan(path: directory + "/" + label + "_" + meta.value(0, 4)!, tables: planned,
+                                  sequences: sequences.count, exactCounts: exactCounts)
+            return PreparedBackup(db: db, options: options, ownTransaction: ownTransaction, previous: previous,
+                                  tables: tables, sequences: sequences, label: label, directory: directory,
+                                  database: meta.value(0, 0)!, serverVersion: meta.value(0, 1)!,
+                                  serverVersionNum: Int(meta.value(0, 2)!) ?? 0, snapshotTime: meta.value(0, 3)!,
+                                  folderTime: meta.value(0, 4)!, lcMonetary: meta.value(0, 5)!, plan: plan)
+        } catch {
+            if ownTransaction { _ = try? db.execute("ROLLBACK") }
+            throw error
         }
-        let sequences = try TableSelection.sequences(db, schemas: Array(Set(options.schemas + tables.map(\.schema))).sorted())
-        let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
-        let path = directory + "/" + safeLabel(options.label ?? meta.value(0, 0)!) + "_" + meta.value(0, 1)!
-        return BackupPlan(path: path, tables: planned, sequences: sequences.count)
     }
 
     /// The fixed settings plus a search_path that makes `regclass`-like values print
@@ -307,5 +277,112 @@ private final class CopyState: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let error { throw error }
         return entries.map { $0! }
+    }
+}
+
+/// A backup whose snapshot is open and whose tables are chosen and locked: `plan` for the
+/// step line, `write()` to write it.
+public final class PreparedBackup {
+    public let plan: BackupPlan
+    let db: PGConnection
+    let options: BackupOptions
+    private var ownTransaction: Bool
+    private let previous: [(String, String)]
+    let tables: [DataTable]
+    let sequences: [BackupManifest.Sequence]
+    let label: String
+    let directory: String
+    let database: String
+    let serverVersion: String
+    let serverVersionNum: Int
+    let snapshotTime: String
+    let folderTime: String
+    let lcMonetary: String
+    private var open = true
+
+    init(db: PGConnection, options: BackupOptions, ownTransaction: Bool, previous: [(String, String)], tables: [DataTable],
+         sequences: [BackupManifest.Sequence], label: String, directory: String, database: String, serverVersion: String,
+         serverVersionNum: Int, snapshotTime: String, folderTime: String, lcMonetary: String, plan: BackupPlan) {
+        self.db = db
+        self.options = options
+        self.ownTransaction = ownTransaction
+        self.previous = previous
+        self.tables = tables
+        self.sequences = sequences
+        self.label = label
+        self.directory = directory
+        self.database = database
+        self.serverVersion = serverVersion
+        self.serverVersionNum = serverVersionNum
+        self.snapshotTime = snapshotTime
+        self.folderTime = folderTime
+        self.lcMonetary = lcMonetary
+        self.plan = plan
+    }
+
+    deinit { close() }
+
+    /// Ends the snapshot (its own transaction), or gives the caller's transaction its settings back.
+    public func close() {
+        guard open else { return }
+        open = false
+        if ownTransaction { _ = try? db.execute("ROLLBACK") } else { _ = try? SessionSettings.restore(db, previous) }
+    }
+
+    /// Writes the backup folder.
+    public func write() throws -> BackupResult {
+        guard open else { throw BeekError.failed("backup: the snapshot was closed before the backup was written") }
+        // Two backups with one label in the same second get "-2", "-3" … rather than fail.
+        var finalPath = directory + "/" + label + "_" + folderTime
+        var suffix = 1
+        while FileManager.default.fileExists(atPath: finalPath) {
+            suffix += 1
+            finalPath = directory + "/" + label + "_" + folderTime + "-\(suffix)"
+        }
+        let tempPath = directory + "/." + label + "_" + folderTime + ".partial-\(getpid())"
+        do {
+            try FileManager.default.createDirectory(atPath: tempPath, withIntermediateDirectories: true)
+            try BackupFiles.makePrivate(directory: tempPath)
+        } catch {
+            throw BeekError.file(path: tempPath, reason: "cannot create the backup folder: \(error.localizedDescription)")
+        }
+        var renamed = false
+        defer { if !renamed { try? FileManager.default.removeItem(atPath: tempPath) } }
+
+        // File names are fixed before copying so parallel workers never race on them.
+        var taken = Set<String>()
+        let jobs: [(DataTable, String)] = tables.map { t in
+            let name = TableFile.fileName(schema: t.schema, table: t.name, taken: taken)
+            taken.insert(name.lowercased())
+            return (t, name)
+        }
+        let entries = try BackupWriter.copyTables(db, jobs: jobs, folder: tempPath, ownTransaction: ownTransaction, options: options)
+
+        var settings = Dictionary(uniqueKeysWithValues: SessionSettings.fidelity.prefix(6).map { ($0.0, $0.1) })
+        settings["lc_monetary"] = lcMonetary
+        let manifest = BackupManifest(
+            format: BackupManifest.formatName, formatVersion: BackupManifest.currentVersion, label: label,
+            source: .init(database: database, serverVersion: serverVersion, serverVersionNum: serverVersionNum),
+            snapshotTime: snapshotTime, schemas: options.schemas, settings: settings,
+            tables: entries, sequences: sequences)
+        let manifestFile = try HashingFileWriter(path: tempPath + "/" + BackupManifest.fileName)
+        try manifestFile.append(Array(try manifest.encoded()))
+        try manifestFile.append([0x0A])
+        _ = try manifestFile.finish()
+        try BackupWriter.syncDirectory(tempPath)
+
+        if ownTransaction {
+            try db.execute("COMMIT")
+            ownTransaction = false
+        } else {
+            try SessionSettings.restore(db, previous)
+        }
+        open = false
+        guard rename(tempPath, finalPath) == 0 else {
+            throw BeekError.file(path: finalPath, reason: "cannot rename the finished backup: \(String(cString: strerror(errno)))")
+        }
+        renamed = true
+        try? BackupWriter.syncDirectory(directory)
+        return BackupResult(path: finalPath, manifest: manifest)
     }
 }

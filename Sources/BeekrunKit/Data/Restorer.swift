@@ -79,9 +79,50 @@ public struct RestorePlan: Sendable {
 /// - All or nothing: in its own transaction, or inside the caller's when one is open.
 public enum Restorer {
     public static func run(_ db: PGConnection, from path: String, _ options: RestoreOptions = .init()) throws -> RestoreResult {
+        try prepare(db, from: path, options, exactCounts: false).run()
+    }
+
+    /// Everything `run` checks, and the counts it would report, without writing.
+    public static func plan(_ db: PGConnection, from path: String, _ options: RestoreOptions = .init()) throws -> RestorePlan {
+        try prepare(db, from: path, options, exactCounts: true).plan
+    }
+
+    /// The plan that is the work: opens and verifies the backup (manifest, every chosen
+    /// file's size and SHA-256, read once), finds each target table and runs every check a
+    /// restore makes, writing nothing. Throws the error the restore would refuse with.
+    /// `run()` on the result then loads exactly what was checked.
+    /// - Parameter exactCounts: count the rows now in the target tables, and list the
+    ///   sequences and materialized views (a dry run shows them); a real run skips that.
+    public static func prepare(_ db: PGConnection, from path: String, _ options: RestoreOptions = .init(),
+                               exactCounts: Bool) throws -> PreparedRestore {
         let reader = try open(db, path, options)
         let targets = try prepareTargets(db, reader)
+        var tables: [RestorePlan.Table] = []
+        var sequenceNames: [String] = []
+        var views: [String] = []
+        var legacy = false
+        switch reader.content {
+        case .manifest(let manifest, let chosen):
+            for (t, target) in zip(chosen, targets) {
+                tables.append(.init(name: t.qualifiedName, rows: t.rows, bytes: t.bytes, existingRows: exactCounts ? try count(db, target) : 0))
+            }
+            if exactCounts {
+                sequenceNames = try sequencesToSet(db, manifest, targets, filtered: options.tables != nil).map { $0.schema + "." + $0.name }
+            }
+        case .legacy(let chosen):
+            legacy = true
+            for (t, target) in zip(chosen, targets) {
+                tables.append(.init(name: t.displayName, rows: t.rows, bytes: t.bytes, existingRows: exactCounts ? try count(db, target) : 0))
+            }
+            if exactCounts { sequenceNames = try ownedSequences(db, targets).map(\.display) }
+        }
+        if exactCounts { views = try MaterializedViews.dependingOn(db, tables: targets.map(\.oid)).map(\.display) }
+        let plan = RestorePlan(path: reader.path, tables: tables, sequences: sequenceNames, materializedViews: views, legacy: legacy)
+        return PreparedRestore(db: db, reader: reader, targets: targets, options: options, plan: plan)
+    }
 
+    /// Loads what `prepare` checked.
+    static func load(_ db: PGConnection, _ reader: BackupReader, _ targets: [Target], _ options: RestoreOptions) throws -> RestoreResult {
         let ownTransaction = !db.inTransaction
         if ownTransaction { try db.execute("BEGIN") }
         var committed = false
@@ -127,31 +168,6 @@ public enum Restorer {
         if case .legacy = reader.content { legacy = true } else { legacy = false }
         return RestoreResult(path: reader.path, tables: restored, sequences: sequences,
                              materializedViews: views.map(\.display), mode: guardState.mode, legacy: legacy)
-    }
-
-    /// Everything `run` checks, and the counts it would report, without writing.
-    public static func plan(_ db: PGConnection, from path: String, _ options: RestoreOptions = .init()) throws -> RestorePlan {
-        let reader = try open(db, path, options)
-        let targets = try prepareTargets(db, reader)
-        var tables: [RestorePlan.Table] = []
-        var sequenceNames: [String] = []
-        var legacy = false
-        switch reader.content {
-        case .manifest(let manifest, let chosen):
-            for (t, target) in zip(chosen, targets) {
-                tables.append(.init(name: t.qualifiedName, rows: t.rows, bytes: t.bytes, existingRows: try count(db, target)))
-            }
-            sequenceNames = try sequencesToSet(db, manifest, targets, filtered: options.tables != nil).map { $0.schema + "." + $0.name }
-        case .legacy(let chosen):
-            legacy = true
-            for (t, target) in zip(chosen, targets) {
-                tables.append(.init(name: t.displayName, rows: t.rows, bytes: t.bytes, existingRows: try count(db, target)))
-            }
-            sequenceNames = try ownedSequences(db, targets).map(\.display)
-        }
-        let views = try MaterializedViews.dependingOn(db, tables: targets.map(\.oid))
-        return RestorePlan(path: reader.path, tables: tables, sequences: sequenceNames,
-                           materializedViews: views.map(\.display), legacy: legacy)
     }
 
     /// What restoring a backup that is only planned (a dry run's `backup`) would do: the
@@ -359,8 +375,15 @@ public enum Restorer {
 
     /// Sequences of the backup that belong to a restored table, and, when the whole backup
     /// is restored, the free-standing ones too; only those that exist in the target.
+    /// A partitioned table's identity sequence is owned by the parent, while the backup holds
+    /// its leaf partitions: the parent counts as restored when one of its partitions is.
     static func sequencesToSet(_ db: PGConnection, _ manifest: BackupManifest, _ targets: [Target], filtered: Bool) throws -> [BackupManifest.Sequence] {
-        let restored = Set(targets.map(\.display))
+        var restored = Set(targets.map(\.display))
+        let ancestors = try db.query("""
+            select distinct n.nspname, c.relname from unnest($1::oid[]) t(oid), pg_partition_ancestors(t.oid) a
+            join pg_class c on c.oid = a.relid join pg_namespace n on n.oid = c.relnamespace
+            """, [TableSelection.textArray(targets.map(\.oid))]).rows
+        for a in ancestors { restored.insert(a[0]! + "." + a[1]!) }
         let restoredSchemas = Set(targets.map(\.schema))
         return try manifest.sequences.filter { s in
             if let owner = s.ownedBy { guard restored.contains(owner.schema + "." + owner.table) else { return false } }
@@ -413,4 +436,23 @@ public enum Restorer {
             return list.map(\.display)
         }
     }
+}
+
+/// A checked restore (see `Restorer.prepare`): `plan` for the step line, `run()` to load it.
+public struct PreparedRestore {
+    public let plan: RestorePlan
+    let db: PGConnection
+    let reader: BackupReader
+    let targets: [Restorer.Target]
+    let options: RestoreOptions
+
+    init(db: PGConnection, reader: BackupReader, targets: [Restorer.Target], options: RestoreOptions, plan: RestorePlan) {
+        self.db = db
+        self.reader = reader
+        self.targets = targets
+        self.options = options
+        self.plan = plan
+    }
+
+    public func run() throws -> RestoreResult { try Restorer.load(db, reader, targets, options) }
 }

@@ -12,6 +12,9 @@ struct DataTable: Sendable, Equatable {
     var columns: [BackupManifest.Column]
     /// The table's size on disk (heap + TOAST), an estimate for plans and scheduling.
     var diskBytes: Int
+    /// The planner's row estimate (`reltuples`), 0 when never analyzed: for a real run's
+    /// step line, which must not scan the table to count it.
+    var estimatedRows: Int = 0
 
     var qualified: String { SQL.qualified(schema, name) }
     var displayName: String { schema + "." + name }
@@ -78,12 +81,13 @@ enum TableSelection {
     /// Name, stored columns and size of one table.
     static func describe(_ conn: PGConnection, oid: String) throws -> DataTable {
         let head = try conn.query("""
-            select n.nspname, c.relname, pg_table_size(c.oid)::text
+            select n.nspname, c.relname, pg_table_size(c.oid)::text, greatest(c.reltuples, 0)::bigint::text
             from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = $1::oid
             """, [oid])
         guard head.rowCount == 1 else { throw BeekError.failed("table with oid \(oid) disappeared") }
         return DataTable(schema: head.value(0, 0)!, name: head.value(0, 1)!, oid: oid,
-                         columns: try storedColumns(conn, oid: oid), diskBytes: Int(head.value(0, 2) ?? "0") ?? 0)
+                         columns: try storedColumns(conn, oid: oid), diskBytes: Int(head.value(0, 2) ?? "0") ?? 0,
+                         estimatedRows: Int(head.value(0, 3) ?? "0") ?? 0)
     }
 
     static func storedColumns(_ conn: PGConnection, oid: String) throws -> [BackupManifest.Column] {

@@ -39,6 +39,15 @@ public enum APIStubs {
             ("deleted_users", "integer", "conflicting target users deleted first"), ("users", "integer", "users copied"),
             ("identities", "integer", "identities copied"), ("factors", "integer", "MFA factors copied"),
         ]),
+        LuaClass(name: "VerifyResult", doc: "verify(a, b) result.", fields: [
+            ("equal", "boolean", "every table holds the same rows on both sides"),
+            ("tables", "VerifiedTable[]", "every table of the schemas on either side, by name"),
+        ]),
+        LuaClass(name: "VerifiedTable", doc: "One table compared by verify().", fields: [
+            ("name", "string", "schema.name"), ("rows_a", "integer?", "rows in a (nil: no such table in a)"),
+            ("rows_b", "integer?", "rows in b (nil: no such table in b)"), ("equal", "boolean", "same rows (count and checksum)"),
+            ("reason", "string?", "why it differs: missing table, columns, rows fewer or more, different rows"),
+        ]),
         LuaClass(name: "PruneResult", doc: "prune_backups{} result.", fields: [
             ("kept", "string[]", "backup folders kept, newest first"), ("removed", "string[]", "backup folders removed (or to be, in a dry run)"),
         ]),

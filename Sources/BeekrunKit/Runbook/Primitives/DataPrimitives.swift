@@ -1,8 +1,8 @@
 import Foundation
 
-/// backup, restore and clone_auth: the data engine behind the runbook API.
+/// backup, restore, clone_auth and verify: the data engine behind the runbook API.
 enum DataPrimitives {
-    static var all: [Primitive] { [backup, restore, cloneAuth] + BackupPrimitives.all }
+    static var all: [Primitive] { [backup, restore, cloneAuth, verify] + BackupPrimitives.all }
 
     /// Progress of a long data step, drawn by the reporter on a terminal.
     static func progress(_ runtime: Runtime) -> DataProgressHandler {
@@ -38,19 +38,23 @@ enum DataPrimitives {
             exclude: try options.strings("exclude") ?? [],
             progress: progress(runtime))
         let connection = try db.connectionOrThrow()
-        let plan = try BackupWriter.plan(connection, backupOptions)
+        // The plan is the work: one snapshot, the tables read once; rows are counted only in
+        // a dry run, where the user reads them (a real run reports the rows it wrote).
+        let prepared = try BackupWriter.prepare(connection, backupOptions, exactCounts: runtime.dryRun)
+        defer { prepared.close() }
+        let plan = prepared.plan
         let step = Step(.create, "backup \(db.name)",
-                        detail: "\(Format.plural(plan.tables.count, "table")), \(Format.plural(plan.rows, "row"))",
+                        detail: Format.plural(plan.tables.count, "table") + (runtime.dryRun ? ", \(Format.plural(plan.rows, "row"))" : ""),
                         planLines: ["→ \(plan.path)"] + plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" })
         let handle = try runtime.perform(step, predicted: {
             runtime.plannedBackups[plan.path] = plan // restore and prune_backups later in the dry run see it
             runtime.plannedBackupSources[plan.path] = db
             return BackupHandle(.planned(plan))
         }, apply: {
-            BackupHandle(.written(try BackupWriter.run(connection, backupOptions)))
+            BackupHandle(.written(try prepared.write()))
         }, outcome: { h in
             guard case .written(let r) = h.state else { return "" }
-            return "\(Format.bytes(r.bytes)) → \(r.path)"
+            return "\(Format.plural(r.rows, "row")), \(Format.bytes(r.bytes)) → \(r.path)"
         })
         return [handle.luaRecord]
     }
@@ -77,7 +81,10 @@ enum DataPrimitives {
         try SchemaPrimitives.guardProduction(db, options, "restore")
         let restoreOptions = RestoreOptions(tables: try options.strings("tables"), progress: progress(runtime))
         let connection = try db.connectionKeepingDeferred()
+        // The plan is the work: the backup is verified and the targets checked once; a real
+        // run loads what was checked (and counts the target's rows only in a dry run).
         let plan: RestorePlan
+        var prepared: PreparedRestore?
         let path: String
         switch call.argument(2) {
         case .string(let p): path = p
@@ -96,7 +103,8 @@ enum DataPrimitives {
                                                      restoreOptions, filledByEarlierSteps: runtime.plannedFills[db.identity] ?? [])
             }
         } else {
-            plan = try Restorer.plan(connection, from: path, restoreOptions)
+            prepared = try Restorer.prepare(connection, from: path, restoreOptions, exactCounts: runtime.dryRun)
+            plan = prepared!.plan
             // What the real run checks after loading, a dry run checks from the files.
             if runtime.dryRun {
                 try RestorePreflight.checkReferences(connection, path: path, restoreOptions,
@@ -116,7 +124,8 @@ enum DataPrimitives {
         let result: (tables: Int, rows: Int, bytes: Int) = try runtime.perform(step, predicted: {
             (plan.tables.count, plan.rows, plan.tables.reduce(0) { $0 + $1.bytes })
         }, apply: {
-            let r = try Restorer.run(connection, from: path, restoreOptions)
+            guard let prepared else { throw BeekError.failed("restore: a backup planned by a dry run cannot be loaded") }
+            let r = try prepared.run()
             return (r.tables.count, r.rows, r.bytes)
         }, outcome: { "\(Format.bytes($0.bytes)) loaded" })
         return [.record([("tables", LuaValue(result.tables)), ("rows", LuaValue(result.rows)), ("bytes", LuaValue(result.bytes))])]
@@ -139,22 +148,57 @@ enum DataPrimitives {
         try SchemaPrimitives.guardProduction(dst, options, "clone_auth")
         let source = try src.connectionOrThrow()
         let target = try dst.connectionKeepingDeferred()
-        let plan = try AuthCloner.plan(from: source, to: target)
+        // Read once: the plan holds the source snapshot and the conflicts that `run` acts on.
+        let plan = try AuthCloner.plan(from: source, to: target, exactCounts: runtime.dryRun)
+        defer { plan.close() }
         func describe(_ c: AuthCloneCounts) -> String {
             "\(Format.plural(c.users, "user")), \(Format.plural(c.identities, "identity", "identities")), "
                 + "\(Format.plural(c.factors, "MFA factor")); \(c.deletedUsers) conflicting dev user(s) replaced"
         }
-        let step = Step(.change, "clone_auth \(src.name) → \(dst.name)", detail: describe(plan), target: dst, destructive: true,
-                        counts: PlanCounts(add: plan.users, destroy: plan.deletedUsers))
+        let step = Step(.change, "clone_auth \(src.name) → \(dst.name)",
+                        detail: runtime.dryRun ? describe(plan.counts) : "",
+                        target: dst, destructive: true,
+                        counts: PlanCounts(add: plan.counts.users, destroy: plan.counts.deletedUsers))
         let counts = try runtime.perform(step, predicted: {
             runtime.plannedFills[dst.identity, default: []].insert("auth") // a later restore's dry run counts on these users
-            return plan
+            return plan.counts
         }, apply: {
-            try runtime.inTransaction(dst) { try AuthCloner.run(from: source, to: target) }
-        })
+            try runtime.inTransaction(dst) { try plan.run() }
+        }, outcome: describe)
         return [.record([
             ("deleted_users", LuaValue(counts.deletedUsers)), ("users", LuaValue(counts.users)),
             ("identities", LuaValue(counts.identities)), ("factors", LuaValue(counts.factors)),
         ])]
+    }
+
+    // MARK: verify
+
+    static let verify = Primitive(
+        "verify",
+        summary: "Compares every table's rows on the two servers: row count and an order-independent checksum "
+            + "(the sum of a 64-bit hash of each row's text), computed by each server in one snapshot, tables in parallel. "
+            + "Reads only (runs in a dry run). Returns {equal, tables = {{name, rows_a, rows_b, equal, reason}, ...}}.",
+        parameters: [.init("a", "database", "one side (e.g. prod)"), .init("b", "database", "the other (e.g. dev)")],
+        options: [SchemaPrimitives.schemasOption],
+        returns: "VerifyResult"
+    ) { call, runtime in
+        let a = try call.handle(1, DatabaseHandle.self, "a")
+        let b = try call.handle(2, DatabaseHandle.self, "b")
+        let schemas = try SchemaPrimitives.schemas(try call.options(3))
+        let result = try runtime.read("verify \(a.name) ↔ \(b.name)", schemas.joined(separator: ", ")) {
+            try Verifier.run(try a.connectionOrThrow(), try b.connectionOrThrow(), VerifyOptions(schemas: schemas))
+        } outcome: { r in
+            let rows = r.tables.reduce(0) { $0 + ($1.rowsA ?? 0) }
+            if r.equal { return "\(Format.plural(r.tables.count, "table")), \(Format.plural(rows, "row")): identical" }
+            return "\(r.differing.count) of \(Format.plural(r.tables.count, "table")) differ: "
+                + r.differing.prefix(5).map { "\($0.name) (\($0.reason ?? "differs"))" }.joined(separator: ", ")
+                + (r.differing.count > 5 ? ", …" : "")
+        }
+        let tables = result.tables.map { t -> LuaValue in
+            .record([("name", .string(t.name)), ("rows_a", t.rowsA.map(LuaValue.init) ?? .nil),
+                     ("rows_b", t.rowsB.map(LuaValue.init) ?? .nil), ("equal", .bool(t.equal)),
+                     ("reason", LuaValue(t.reason))])
+        }
+        return [.record([("equal", .bool(result.equal)), ("tables", .list(tables))])]
     }
 }
