@@ -269,6 +269,14 @@ function restore(db, backup, opts) end
 ---@return AuthCloneResult
 function clone_auth(src, dst, opts) end
 
+---Compares every table's rows on the two servers: row count and an order-independent checksum (the sum of a 64-bit hash of each row's text), computed by each server in one snapshot, tables in parallel. Reads only (runs in a dry run). Returns {equal, tables = {{name, rows_a, rows_b, equal, reason}, ...}}.
+---@param a database one side (e.g. prod)
+---@param b database the other (e.g. dev)
+---@param opts? {schemas?: string[]}
+--- * `schemas`: the schemas (default {"public"}); platform schemas are refused
+---@return VerifyResult
+function verify(a, b, opts) end
+
 ---The complete backups in a folder, newest first (by the time in the folder name, then its -2, -3 … sequence as a number). Each is a plain table {path, label, time, tables, rows, bytes, verified} that restore() accepts. Reads only (runs in a dry run, where backups planned earlier in the run are left out).
 ---@param opts? {label?: string, dir?: string, verify?: boolean}
 --- * `label`: only this label's backups (default: all labels)
@@ -284,14 +292,6 @@ function list_backups(opts) end
 --- * `dir`: the backups folder (default BEEK_BACKUP_DIR, else backups/)
 ---@return PruneResult
 function prune_backups(opts) end
-
----Compares every table's rows on the two servers: row count and an order-independent checksum (the sum of a 64-bit hash of each row's text), computed by each server in one snapshot, tables in parallel. Reads only (runs in a dry run). Returns {equal, tables = {{name, rows_a, rows_b, equal, reason}, ...}}.
----@param a database one side (e.g. prod)
----@param b database the other (e.g. dev)
----@param opts? {schemas?: string[]}
---- * `schemas`: the schemas (default {"public"}); platform schemas are refused
----@return VerifyResult
-function verify(a, b, opts) end
 
 git = {}
 
