@@ -326,6 +326,51 @@ struct EnforcementTests {
         return false
     }
 
+    @Test("item 8: Ctrl-C at a typed confirmation inside a transaction stops at once: rolled back, exit 130")
+    func item8CtrlCAtConfirmation() throws {
+        let db = try cluster.createDatabase("int_confirm")
+        _ = try cluster.psql(db, "create table t(a int)")
+        let cli = try BeekrunCLI()
+        try cli.write("runbooks/ask.lua", """
+            local db <close> = connect{url = env('DB')}
+            transaction(db, function()
+              exec(db, 'insert into t values (1)')
+              nuke(db)
+            end)
+            """)
+        let d = cli.directory
+        // run.sh records beekrun's pid and exit code itself: script(1) lives on while sleep does.
+        try cli.write("run.sh", """
+            exec 3<&0
+            env DB='\(cluster.url(db))' '\(BeekrunCLI.binary)' runbooks/ask.lua <&3 &
+            echo $! > '\(d)/pid'
+            wait $!
+            echo $? > '\(d)/rc.tmp'; mv '\(d)/rc.tmp' '\(d)/rc'
+
+            """)
+        // A terminal on standard input (script(1) gives the runbook a pty), so beekrun asks
+        // and waits; standard input stays open (sleep) and never sends the answer.
+        let start = try Subprocess.run("/bin/sh", ["-c", """
+            cd '\(d)' && ( exec >/dev/null 2>&1 </dev/null; sleep 20 | script -qfec "sh run.sh" /dev/null >'\(d)/out' 2>&1 ) &
+            """])
+        #expect(start.status == 0)
+        var pid: pid_t = 0
+        #expect(waitUntil {
+            pid = (try? String(contentsOfFile: d + "/pid", encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            return pid > 0 && ((try? String(contentsOfFile: d + "/out", encoding: .utf8)) ?? "").contains("Type the database name")
+        })
+        try #require(pid > 0)
+        defer { kill(pid, SIGKILL) }
+        let watch = Date()
+        kill(pid, SIGINT)
+        let rc = waitForExit(d + "/rc")
+        let output = (try? String(contentsOfFile: d + "/out", encoding: .utf8)) ?? ""
+        #expect(rc == 130, "\(output)")
+        #expect(Date().timeIntervalSince(watch) < 10)
+        #expect(try cluster.psql(db, "select count(*) from t") == "0")
+        #expect(try cluster.psql(db, "select count(*) from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'") == "0")
+    }
+
     @Test("item 8: Ctrl-C cancels the running statement, rolls back and exits 130; a pcall loop cannot swallow it")
     func item8CtrlCCancelsAndRollsBack() throws {
         let db = try cluster.createDatabase("int")

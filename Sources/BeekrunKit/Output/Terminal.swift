@@ -29,6 +29,26 @@ public struct Terminal: Sendable {
         self.colour = colour
     }
 
-    /// Reads one line typed by the user (nil at end of input).
-    public func readLine() -> String? { Swift.readLine(strippingNewline: true) }
+    /// Reads one line typed by the user (nil at end of input, or once Ctrl-C was pressed).
+    /// It polls instead of blocking in read(2): Ctrl-C may be delivered to another thread of
+    /// the process, which would leave a blocking read waiting for Enter while the runbook's
+    /// transaction stays open on the server.
+    public func readLine() -> String? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while !Interrupt.wasPressed {
+            var waiting = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&waiting, 1, 100)
+            if ready < 0 && errno == EINTR { continue }
+            if ready <= 0 { if ready < 0 { return nil }; continue }
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if byte == 0x0A { break }
+            line.append(byte)
+        }
+        if Interrupt.wasPressed { return nil }
+        if line.last == 0x0D { line.removeLast() }
+        return String(decoding: line, as: UTF8.self)
+    }
 }

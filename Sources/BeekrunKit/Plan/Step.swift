@@ -15,9 +15,13 @@ public struct Step {
     public var planLines: [String]
     /// How many objects the step adds, changes and destroys, for the plan summary.
     public var counts: PlanCounts
+    /// What the step may do to a production target; `Runtime.perform` enforces it.
+    public var production: ProductionRule
 
     public init(_ kind: StepKind, _ title: String, detail: String = "", target: DatabaseHandle? = nil,
-                destructive: Bool = false, planLines: [String] = [], counts: PlanCounts? = nil) {
+                destructive: Bool = false, planLines: [String] = [], counts: PlanCounts? = nil,
+                production: ProductionRule = .confirm) {
+        self.production = production
         self.kind = kind
         self.title = title
         self.detail = detail
@@ -26,6 +30,19 @@ public struct Step {
         self.planLines = planLines
         self.counts = counts ?? PlanCounts(kind)
     }
+}
+
+/// How a step treats a production database. Decided by the primitive when it describes the
+/// step, enforced in one place (`Runtime.perform`, dry run or not) against the run's
+/// knowledge of which databases are production at the moment the step applies.
+public enum ProductionRule: Sendable, Equatable {
+    /// Never on production, whatever the runbook says (nuke).
+    case refuse
+    /// Only when the runbook passed `allow_production = true`, and then still confirmed
+    /// (clone_schema, clone_auth, restore, clone_buckets).
+    case allowedIf(Bool)
+    /// Confirmed (exec, migrate, …).
+    case confirm
 }
 
 /// Terraform's closing line: "Plan: X to add, Y to change, Z to destroy."

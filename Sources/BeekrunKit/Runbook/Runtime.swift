@@ -54,6 +54,7 @@ public final class Runtime {
         if let target = step.target, target.readonly {
             throw BeekError.refused("\(step.title): '\(target.name)' was opened with readonly = true, and beekrun writes nothing to it")
         }
+        try enforceProductionRule(step)
         if dryRun {
             reporter.planned(step.kind, step.title, step.detail)
             step.planLines.forEach(reporter.detail)
@@ -78,6 +79,28 @@ public final class Runtime {
             audit?.record(step: step.title, target: step.target?.target.description, result: "failed",
                           message: error.userMessage, seconds: watch.seconds)
             throw error
+        }
+    }
+
+    /// The step's production rule, against what the run knows now: a database is production
+    /// if any connection of the run to it is, whenever that connection was opened.
+    private func enforceProductionRule(_ step: Step) throws {
+        guard let target = step.target else { return }
+        try enforce(step.production, on: target, verb: step.title.split(separator: " ").first.map(String.init) ?? step.title)
+    }
+
+    /// The one decision behind every production refusal. `perform` applies it to every step;
+    /// a primitive whose planning reads a lot (restore verifies every file) may ask it first,
+    /// so the user hears the real reason before anything is read.
+    func enforce(_ rule: ProductionRule, on target: DatabaseHandle, verb: String) throws {
+        guard target.production else { return }
+        switch rule {
+        case .refuse:
+            throw BeekError.refused("\(verb) never runs on '\(target.name)': it is a production database")
+        case .allowedIf(false):
+            throw BeekError.refused("\(verb) into '\(target.name)', a production database: pass allow_production = true if you really mean it")
+        case .allowedIf(true), .confirm:
+            break // confirmed at apply time (confirmIfNeeded)
         }
     }
 
@@ -209,7 +232,9 @@ public final class Runtime {
         }
         reporter.warning(what)
         reporter.prompt("Type the database name '\(expected)' to continue, anything else to stop:")
-        guard let answer = reporter.terminal.readLine(), answer.trimmingCharacters(in: .whitespaces) == expected else {
+        let typed = reporter.terminal.readLine()
+        try Interrupt.check() // Ctrl-C at the prompt stops the run (exit 130), not "not confirmed"
+        guard let answer = typed, answer.trimmingCharacters(in: .whitespaces) == expected else {
             throw BeekError.notConfirmed("not confirmed: \(what)")
         }
     }
@@ -229,7 +254,9 @@ public final class Runtime {
                 "\(message): needs confirmation and there is no terminal to ask on; rerun with --yes to confirm")
         }
         reporter.prompt("\(message) [y/N]")
-        let answer = reporter.terminal.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let typed = reporter.terminal.readLine()
+        try Interrupt.check()
+        let answer = typed?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard answer == "y" || answer == "yes" else { throw BeekError.notConfirmed("not confirmed: \(message)") }
     }
 

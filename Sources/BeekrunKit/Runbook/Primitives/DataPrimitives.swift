@@ -78,7 +78,8 @@ enum DataPrimitives {
     ) { call, runtime in
         let db = try call.handle(1, DatabaseHandle.self, "db")
         let options = try call.options(3)
-        try SchemaPrimitives.guardProduction(db, options, "restore")
+        let production = try SchemaPrimitives.productionRule(options)
+        try runtime.enforce(production, on: db, verb: "restore") // before the files are read and verified
         let restoreOptions = RestoreOptions(tables: try options.strings("tables"), progress: progress(runtime))
         let connection = try db.connectionKeepingDeferred()
         // The plan is the work: the backup is verified and the targets checked once; a real
@@ -120,7 +121,7 @@ enum DataPrimitives {
                             + " from \(URL(fileURLWithPath: path).lastPathComponent)",
                         target: db, destructive: true,
                         planLines: plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" + ($0.existingRows > 0 ? ", replacing \($0.existingRows)" : "") },
-                        counts: PlanCounts(change: plan.tables.count))
+                        counts: PlanCounts(change: plan.tables.count), production: production)
         let result: (tables: Int, rows: Int, bytes: Int) = try runtime.perform(step, predicted: {
             (plan.tables.count, plan.rows, plan.tables.reduce(0) { $0 + $1.bytes })
         }, apply: {
@@ -145,7 +146,6 @@ enum DataPrimitives {
         let src = try call.handle(1, DatabaseHandle.self, "src")
         let dst = try call.handle(2, DatabaseHandle.self, "dst")
         let options = try call.options(3)
-        try SchemaPrimitives.guardProduction(dst, options, "clone_auth")
         let source = try src.connectionOrThrow()
         let target = try dst.connectionKeepingDeferred()
         // Read once: the plan holds the source snapshot and the conflicts that `run` acts on.
@@ -158,7 +158,8 @@ enum DataPrimitives {
         let step = Step(.change, "clone_auth \(src.name) → \(dst.name)",
                         detail: runtime.dryRun ? describe(plan.counts) : "",
                         target: dst, destructive: true,
-                        counts: PlanCounts(add: plan.counts.users, destroy: plan.counts.deletedUsers))
+                        counts: PlanCounts(add: plan.counts.users, destroy: plan.counts.deletedUsers),
+                        production: try SchemaPrimitives.productionRule(options))
         let counts = try runtime.perform(step, predicted: {
             runtime.plannedFills[dst.identity, default: []].insert("auth") // a later restore's dry run counts on these users
             return plan.counts

@@ -8,11 +8,10 @@ enum SchemaPrimitives {
 
     static func schemas(_ options: Options) throws -> [String] { try options.strings("schemas") ?? ["public"] }
 
-    /// Writes into production only when the runbook says so explicitly, and then still confirmed.
-    static func guardProduction(_ db: DatabaseHandle, _ options: Options, _ what: String) throws {
-        if db.production, try !options.bool("allow_production", default: false) {
-            throw BeekError.refused("\(what) into '\(db.name)', a production database: pass allow_production = true if you really mean it")
-        }
+    /// Writes into production only when the runbook says so explicitly, and then still
+    /// confirmed: the rule a step carries to `Runtime.perform`, which enforces it.
+    static func productionRule(_ options: Options) throws -> ProductionRule {
+        .allowedIf(try options.bool("allow_production", default: false))
     }
 
     // MARK: nuke
@@ -30,9 +29,6 @@ enum SchemaPrimitives {
         let db = try call.handle(1, DatabaseHandle.self, "db")
         let options = try call.options(2)
         let schemas = try schemas(options)
-        guard !db.production else {
-            throw BeekError.refused("nuke never runs on '\(db.name)': it is a production database")
-        }
         let connection = try db.connectionOrThrow()
         let plan = try Nuke.plan(connection, schemas: schemas)
         let drops = plan.statements.filter { $0.action == .drop }.count
@@ -41,7 +37,7 @@ enum SchemaPrimitives {
                         detail: "\(schemas.joined(separator: ", ")): \(Format.plural(plan.droppedTables.count, "table")) "
                             + "(\(Format.plural(rows, "row"))), \(Format.plural(drops, "object")) dropped",
                         target: db, destructive: true, planLines: plan.summary.split(separator: "\n").dropLast().map(String.init),
-                        counts: PlanCounts(destroy: drops))
+                        counts: PlanCounts(destroy: drops), production: .refuse)
         // The team's policies and triggers on auth/storage tables go with public (Supabase/).
         let team = try SupabaseCloneExtras.nukeStatements(connection, schemas, excluding: plan.savedDependents)
         step.planLines += team.planLines
@@ -70,7 +66,6 @@ enum SchemaPrimitives {
         let dst = try call.handle(2, DatabaseHandle.self, "dst")
         let options = try call.options(3)
         let schemas = try schemas(options)
-        try guardProduction(dst, options, "clone_schema")
         let plan = try runtime.snapshot(src) {
             try SchemaCloner.plan(from: try src.connectionOrThrow(), to: try dst.connectionOrThrow(), schemas: schemas)
         }
@@ -86,7 +81,7 @@ enum SchemaPrimitives {
                         detail: "\(schemas.joined(separator: ", ")): \(Format.plural(tables, "table")), "
                             + "\(Format.plural(creates, "object")) created" + (drops > 0 ? ", \(drops) dropped" : ""),
                         target: dst, destructive: true, planLines: lines,
-                        counts: PlanCounts(add: creates, destroy: drops))
+                        counts: PlanCounts(add: creates, destroy: drops), production: try productionRule(options))
         // Webhooks and other outbound calls: listed with a warning, disabled on request (Supabase/).
         let outbound = try SupabaseCloneExtras.outbound(options, src, dst, schemas, runtime,
                                                         plan: plan, targetNuked: alreadyNuked || runtime.wasPlannedNuked(dst, schemas))

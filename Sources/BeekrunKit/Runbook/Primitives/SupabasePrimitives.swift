@@ -19,7 +19,6 @@ enum SupabasePrimitives {
         let src = try call.handle(1, DatabaseHandle.self, "src")
         let dst = try call.handle(2, DatabaseHandle.self, "dst")
         let options = try call.options(3)
-        try SchemaPrimitives.guardProduction(dst, options, "clone_buckets")
         let plan = try runtime.snapshot(src) {
             try StorageBuckets.plan(from: try src.connectionOrThrow(), to: try dst.connectionOrThrow())
         }
@@ -32,7 +31,8 @@ enum SupabasePrimitives {
         let step = Step(.change, "clone_buckets \(src.name) → \(dst.name)",
                         detail: "\(Format.plural(plan.created.count + plan.updated.count + plan.removed.count, "bucket")) to change; " + files,
                         target: dst, planLines: lines,
-                        counts: PlanCounts(add: plan.created.count, change: plan.updated.count, destroy: plan.removed.count))
+                        counts: PlanCounts(add: plan.created.count, change: plan.updated.count, destroy: plan.removed.count),
+                        production: try SchemaPrimitives.productionRule(options))
         if !plan.kept.isEmpty {
             runtime.reporter.warning("clone_buckets: \(plan.kept.joined(separator: ", ")) exist only in \(dst.name) and still hold objects: kept")
         }
