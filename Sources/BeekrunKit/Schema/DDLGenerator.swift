@@ -241,15 +241,7 @@ struct DDLGenerator {
         if asPartitionOf, let p = t.partitionOf {
             sql += " PARTITION OF \(SQL.qualified(p.schema, p.name))\n\(p.bound)"
             for col in t.columns {
-                let inherited = parent?.columns.first { $0.name == col.name }
-                let name = SQL.quoteIdent(col.name)
-                if col.defaultExpr != inherited?.defaultExpr && !parts.contains("default \(col.name)") {
-                    afterCreate.append(col.defaultExpr.map { "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \($0);" }
-                                       ?? "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) DROP DEFAULT;")
-                }
-                if col.notNull && inherited?.notNull != true {
-                    afterCreate.append("ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET NOT NULL;")
-                }
+                afterCreate += inheritedColumnAdjustments(t, col, inherited: parent?.columns.first { $0.name == col.name }, parts: parts)
             }
         } else if let type = t.ofType {
             // A typed table's columns come from its type; what the table adds is set after.
@@ -272,14 +264,7 @@ struct DDLGenerator {
             }.joined(separator: ",\n") + "\n)\nINHERITS (" + t.inherits.joined(separator: ", ") + ")"
             for col in t.columns where !col.isLocal {
                 let inherited = parents.lazy.compactMap { p in p.columns.first { $0.name == col.name } }.first
-                let name = SQL.quoteIdent(col.name)
-                if col.defaultExpr != inherited?.defaultExpr && !parts.contains("default \(col.name)") {
-                    afterCreate.append(col.defaultExpr.map { "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \($0);" }
-                                       ?? "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) DROP DEFAULT;")
-                }
-                if col.notNull && inherited?.notNull != true {
-                    afterCreate.append("ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET NOT NULL;")
-                }
+                afterCreate += inheritedColumnAdjustments(t, col, inherited: inherited, parts: parts)
             }
         } else {
             sql += " (\n" + t.columns.map { col in
@@ -317,6 +302,21 @@ struct DDLGenerator {
         owner("\(t.keyword) \(t.qualified)", t.owner, kind: "table", name: t.qualified)
         if let c = DDL.comment("\(t.keyword) \(t.qualified)", t.comment) { addPre(.comment, "table", t.qualified, c) }
         columnComments(t.qualified, t.columns, kind: "table")
+    }
+
+    /// A partition's or inheriting child's column whose default or NOT NULL differs from its
+    /// parent's: set after the table exists (unless that default waits for a later part).
+    func inheritedColumnAdjustments(_ t: TableInfo, _ col: Column, inherited: Column?, parts: Set<String>) -> [String] {
+        let name = SQL.quoteIdent(col.name)
+        var statements: [String] = []
+        if col.defaultExpr != inherited?.defaultExpr && !parts.contains("default \(col.name)") {
+            statements.append(col.defaultExpr.map { "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET DEFAULT \($0);" }
+                              ?? "ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) DROP DEFAULT;")
+        }
+        if col.notNull && inherited?.notNull != true {
+            statements.append("ALTER TABLE ONLY \(t.qualified) ALTER COLUMN \(name) SET NOT NULL;")
+        }
+        return statements
     }
 
     func columnDefinition(_ col: Column, table: TableInfo) -> String {
