@@ -61,7 +61,7 @@ printf "   %s in %.0f s\n" "$(psql_ -d prod -At -c "select pg_size_pretty(pg_dat
 
 if [ "${SKIP_BUILD:-0}" != 1 ] && [ -z "${BEEKRUN:-}" ]; then
   echo "== building beekrun (release)"
-  swift build -c release --product beekrun 2>&1 | grep -E "error|Build complete" | tail -3
+  swift build -c release --product beekrun 2>&1 | grep -E "error|complete" | tail -3
 fi
 CLI=${BEEKRUN:-$ROOT/.build/release/beekrun}
 SYNC=${SYNC:-runbooks/sync.lua}
