@@ -23,6 +23,7 @@
 ---@field bytes integer bytes of table files (an estimate in a dry run)
 ---@field planned boolean true in a dry run: nothing was written
 ---@field table_rows table<string, integer> rows per table, keyed by schema.name
+---@field where table<string, string>? a subset: the where filter of each filtered table, keyed by schema.name (nil: whole tables)
 
 ---One list_backups{} entry, a plain table; restore() accepts it.
 ---@class BackupEntry
@@ -33,6 +34,7 @@
 ---@field rows integer rows in the manifest
 ---@field bytes integer bytes of table files
 ---@field verified boolean? every file matches its SHA-256 (nil unless verify = true)
+---@field where table<string, string>? a subset: the where filter of each filtered table, keyed by schema.name (nil: whole tables)
 
 ---write_file() result.
 ---@class WriteFileResult
@@ -241,14 +243,15 @@ function clone_schema(src, dst, opts) end
 ---@return Diff
 function diff(a, b, opts) end
 
----One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one JSON file per table. Any schema may be backed up, auth too (schemas = {"public", "auth"}). Returns a Backup table (path, label, time, tables, rows, bytes, planned, table_rows).
+---One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one JSON file per table. Any schema may be backed up, auth too (schemas = {"public", "auth"}). where = {["public.events"] = "created_at > now() - interval '30 days'"} backs up only the matching rows of a table (a subset, recorded in the manifest); a filter that would leave kept rows referencing rows it drops (a foreign key between backed-up tables) is refused before anything is written. Returns a Backup table (path, label, time, tables, rows, bytes, planned, table_rows, where).
 ---@param db database the database to back up
----@param opts? {dir?: string, label?: string, schemas?: string[], tables?: string[], exclude?: string[]}
+---@param opts? {dir?: string, label?: string, schemas?: string[], tables?: string[], exclude?: string[], where?: table<string, string>}
 --- * `dir`: the folder receiving backups (default BEEK_BACKUP_DIR, else backups/)
 --- * `label`: the backup folder's prefix (default: the database name)
 --- * `schemas`: the schemas (default {"public"})
 --- * `tables`: only these tables (name or schema.name, * and ? allowed)
 --- * `exclude`: tables left out (same patterns)
+--- * `where`: per-table row filters: {["schema.table"] = "SQL expression"}; the key names a table of the backup as tables= does (a partitioned table: all its partitions), the filter is one SQL expression run read only in the backup's snapshot with search_path = pg_catalog (qualify other tables: public.orders)
 ---@return Backup
 function backup(db, opts) end
 
@@ -277,7 +280,7 @@ function clone_auth(src, dst, opts) end
 ---@return VerifyResult
 function verify(a, b, opts) end
 
----The complete backups in a folder, newest first (by the time in the folder name, then its -2, -3 … sequence as a number). Each is a plain table {path, label, time, tables, rows, bytes, verified} that restore() accepts. Reads only (runs in a dry run, where backups planned earlier in the run are left out).
+---The complete backups in a folder, newest first (by the time in the folder name, then its -2, -3 … sequence as a number). Each is a plain table {path, label, time, tables, rows, bytes, verified, where} that restore() accepts. Reads only (runs in a dry run, where backups planned earlier in the run are left out).
 ---@param opts? {label?: string, dir?: string, verify?: boolean}
 --- * `label`: only this label's backups (default: all labels)
 --- * `dir`: the backups folder (default BEEK_BACKUP_DIR, else backups/)

@@ -40,8 +40,21 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         public var rows: Int
         public var bytes: Int
         public var sha256: String
+        /// The `where` filter the rows were chosen by: the file holds a subset of the table.
+        /// Absent (nil) when it holds every row; older beekruns ignore it.
+        public var filter: String?
 
         public var qualifiedName: String { schema + "." + name }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, name, file, columns, rows, bytes, sha256
+            case filter = "where"
+        }
+    }
+
+    /// The filter of each table backed up as a subset, keyed by schema.name (empty for a full backup).
+    public var filters: [(table: String, filter: String)] {
+        tables.compactMap { t in t.filter.map { (t.qualifiedName, $0) } }
     }
 
     public struct Sequence: Codable, Sendable, Equatable {

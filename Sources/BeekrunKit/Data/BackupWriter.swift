@@ -14,13 +14,17 @@ public struct BackupOptions: Sendable {
     public var tables: [String]?
     /// Tables left out (same patterns).
     public var exclude: [String]
+    /// `where`: per-table row filters (SQL expressions), keyed by table patterns as `tables`
+    /// takes them; those tables are backed up as subsets (see `TableFilter`).
+    public var filters: [String: String]
     /// Connections reading in parallel from one exported snapshot (1 = the given one only).
     public var connections: Int
     public var progress: DataProgressHandler?
 
     public init(directory: String = "backups", label: String? = nil, schemas: [String] = ["public"],
-                tables: [String]? = nil, exclude: [String] = [], connections: Int = 2,
+                tables: [String]? = nil, exclude: [String] = [], filters: [String: String] = [:], connections: Int = 2,
                 progress: DataProgressHandler? = nil) {
+        self.filters = filters
         self.directory = directory
         self.label = label
         self.schemas = schemas
@@ -52,6 +56,8 @@ public struct BackupPlan: Sendable {
         /// Exact in a dry run (counted); the planner's estimate in a real run.
         public var rows: Int
         public var estimatedBytes: Int // the table's size on disk; the JSON file is of the same order
+        /// The `where` filter: only the matching rows are backed up (and counted).
+        public var filter: String? = nil
     }
     /// The folder the backup would be written to (named after the time of planning).
     public var path: String
@@ -97,11 +103,18 @@ public enum BackupWriter {
     /// - Parameter exactCounts: count every table's rows (a dry run shows them); a real run
     ///   uses the planner's estimates and reports the rows it wrote.
     public static func prepare(_ db: PGConnection, _ options: BackupOptions, exactCounts: Bool) throws -> PreparedBackup {
+        for key in options.filters.keys.sorted() { try TableFilter.checkText(options.filters[key]!, table: key) }
         let ownTransaction = !db.inTransaction
         if ownTransaction { try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
+        // Inside the caller's transaction, filters (the runbook's SQL) still run read only: in
+        // a savepoint made read only, rolled back to when the backup is closed.
+        let readOnlySavepoint = !ownTransaction && !options.filters.isEmpty
+        if readOnlySavepoint { try db.execute("SAVEPOINT beekrun_backup_where; SET TRANSACTION READ ONLY") }
         do {
             let previous = try SessionSettings.apply(db, backupSettings)
-            let tables = try TableSelection.select(db, schemas: options.schemas, tables: options.tables, exclude: options.exclude)
+            let tables = try TableSelection.select(db, schemas: options.schemas, tables: options.tables, exclude: options.exclude,
+                                                   filters: options.filters)
+            try TableFilter.checkOnServer(db, tables)
             let meta = try db.query("""
                 select current_database(), current_setting('server_version'), current_setting('server_version_num'),
                        to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -112,10 +125,15 @@ public enum BackupWriter {
             if !exactCounts && !tables.isEmpty {
                 try db.execute("LOCK TABLE " + tables.map(\.qualified).joined(separator: ", ") + " IN ACCESS SHARE MODE")
             }
+            // A subset must keep the backup's foreign keys satisfied: refused here, before any
+            // file is written, in a dry run as in the real run.
+            try TableFilter.checkOrphans(db, tables)
             var planned: [BackupPlan.Table] = []
             for t in tables {
-                let rows = exactCounts ? Int(try db.scalar("select count(*) from \(t.qualified)") ?? "0") ?? 0 : t.estimatedRows
-                planned.append(.init(name: t.displayName, schema: t.schema, table: t.name, rows: rows, estimatedBytes: t.diskBytes))
+                let from = t.filter == nil ? t.qualified : "(\(TableFilter.source(t, columns: []))) beekrun_subset"
+                let rows = exactCounts ? Int(try db.scalar("select count(*) from \(from)") ?? "0") ?? 0 : t.estimatedRows
+                planned.append(.init(name: t.displayName, schema: t.schema, table: t.name, rows: rows, estimatedBytes: t.diskBytes,
+                                     filter: t.filter))
             }
             let sequenceSchemas = Array(Set(options.schemas + tables.map(\.schema))).sorted()
             let sequences = try TableSelection.sequences(db, schemas: sequenceSchemas)
@@ -123,13 +141,14 @@ public enum BackupWriter {
             let directory = URL(fileURLWithPath: options.directory).standardizedFileURL.path
             let plan = BackupPlan(path: directory + "/" + label + "_" + meta.value(0, 4)!, tables: planned,
                                   sequences: sequences.count, exactCounts: exactCounts)
-            return PreparedBackup(db: db, options: options, ownTransaction: ownTransaction, previous: previous,
+            return PreparedBackup(db: db, options: options, ownTransaction: ownTransaction, readOnlySavepoint: readOnlySavepoint, previous: previous,
                                   tables: tables, sequences: sequences, label: label, directory: directory,
                                   database: meta.value(0, 0)!, serverVersion: meta.value(0, 1)!,
                                   serverVersionNum: Int(meta.value(0, 2)!) ?? 0, snapshotTime: meta.value(0, 3)!,
                                   folderTime: meta.value(0, 4)!, lcMonetary: meta.value(0, 5)!, plan: plan)
         } catch {
             if ownTransaction { _ = try? db.execute("ROLLBACK") }
+            if readOnlySavepoint { _ = try? db.execute(PreparedBackup.leaveSavepoint) }
             throw error
         }
     }
@@ -213,9 +232,7 @@ public enum BackupWriter {
         try writer.append(try TableFile.header(schema: table.schema, table: table.name, columns: table.columns.map(\.name)))
         var firstRow = true
         var rows = 0
-        let columnList = table.columns.isEmpty ? "" : " (" + table.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", ") + ")"
-        // A partitioned table's leaves are copied one by one, so plain `COPY table` always works.
-        try conn.copyOut("COPY \(table.qualified)\(columnList) TO STDOUT") { chunk in
+        do { try conn.copyOut(copyCommand(table)) { chunk in
             if table.columns.isEmpty {
                 // A table without stored columns still has rows: each arrives as an empty line.
                 for _ in 0..<chunk.count {
@@ -228,12 +245,22 @@ public enum BackupWriter {
             }
             try writer.flushIfFull()
             ticker.tick(rows: rows, bytes: writer.bytesWritten + writer.buffer.count)
-        }
+        } } catch { throw TableFilter.failed(error, table) }
         try writer.append(TableFile.footer)
         let sha = try writer.finish()
         ticker.finish(rows: rows, bytes: writer.bytesWritten)
         return BackupManifest.Table(schema: table.schema, name: table.name, file: file, columns: table.columns,
-                                    rows: rows, bytes: writer.bytesWritten, sha256: sha)
+                                    rows: rows, bytes: writer.bytesWritten, sha256: sha, filter: table.filter)
+    }
+
+    /// The COPY that reads one table: all of it, or (a `where` filter) the rows it keeps.
+    static func copyCommand(_ table: DataTable) -> String {
+        guard table.filter != nil else {
+            let columnList = table.columns.isEmpty ? "" : " (" + table.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", ") + ")"
+            // A partitioned table's leaves are copied one by one, so plain `COPY table` always works.
+            return "COPY \(table.qualified)\(columnList) TO STDOUT"
+        }
+        return "COPY (\(TableFilter.source(table, columns: table.columns.map(\.name)))) TO STDOUT"
     }
 
     static func syncDirectory(_ path: String) throws {
@@ -287,6 +314,9 @@ public final class PreparedBackup {
     let db: PGConnection
     let options: BackupOptions
     private var ownTransaction: Bool
+    /// The read-only savepoint filters run in inside the caller's transaction, open until `close`.
+    private var readOnlySavepoint: Bool
+    static let leaveSavepoint = "ROLLBACK TO SAVEPOINT beekrun_backup_where; RELEASE SAVEPOINT beekrun_backup_where"
     private let previous: [(String, String)]
     let tables: [DataTable]
     let sequences: [BackupManifest.Sequence]
@@ -300,12 +330,13 @@ public final class PreparedBackup {
     let lcMonetary: String
     private var open = true
 
-    init(db: PGConnection, options: BackupOptions, ownTransaction: Bool, previous: [(String, String)], tables: [DataTable],
+    init(db: PGConnection, options: BackupOptions, ownTransaction: Bool, readOnlySavepoint: Bool, previous: [(String, String)], tables: [DataTable],
          sequences: [BackupManifest.Sequence], label: String, directory: String, database: String, serverVersion: String,
          serverVersionNum: Int, snapshotTime: String, folderTime: String, lcMonetary: String, plan: BackupPlan) {
         self.db = db
         self.options = options
         self.ownTransaction = ownTransaction
+        self.readOnlySavepoint = readOnlySavepoint
         self.previous = previous
         self.tables = tables
         self.sequences = sequences
@@ -324,6 +355,12 @@ public final class PreparedBackup {
 
     /// Ends the snapshot (its own transaction), or gives the caller's transaction its settings back.
     public func close() {
+        if readOnlySavepoint {
+            // Rolled back to after the backup was written too: it undoes the settings and the
+            // read-only mode together, and the caller's transaction goes on as before.
+            readOnlySavepoint = false
+            _ = try? db.execute(PreparedBackup.leaveSavepoint)
+        }
         guard open else { return }
         open = false
         if ownTransaction { _ = try? db.execute("ROLLBACK") } else { _ = try? SessionSettings.restore(db, previous) }

@@ -34,9 +34,12 @@ enum RestorePreflight {
         try check(db, restored: restored.map { ($0.oid, $0.display) }, filledByEarlierSteps: filledByEarlierSteps) { oid, columns in
             guard let t = restored.first(where: { $0.oid == oid })?.table, !columns.isEmpty else { return [] }
             let text = columns.map { SQL.quoteIdent($0) + "::text" }
+            // A subset: only the rows its filter keeps will be in the backup.
+            let from = t.filter.map { "(SELECT * FROM ONLY \(SQL.qualified(t.schema, t.table)) WHERE (\($0)\n)) s" }
+                ?? SQL.qualified(t.schema, t.table)
             let json = try source.scalar("""
                 SELECT coalesce(json_agg(json_build_array(\(text.joined(separator: ", ")))), '[]')
-                FROM (SELECT DISTINCT \(columns.map(SQL.quoteIdent).joined(separator: ", ")) FROM \(SQL.qualified(t.schema, t.table))
+                FROM (SELECT DISTINCT \(columns.map(SQL.quoteIdent).joined(separator: ", ")) FROM \(from)
                       WHERE \(columns.map { SQL.quoteIdent($0) + " IS NOT NULL" }.joined(separator: " AND "))) k
                 """) ?? "[]"
             let rows = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String]]) ?? []

@@ -52,6 +52,8 @@ public struct RestorePlan: Sendable {
         public var bytes: Int
         /// Rows now in the target table, which the restore deletes first.
         public var existingRows: Int
+        /// The backup holds only the rows this `where` filter kept (a subset).
+        public var filter: String? = nil
     }
     public var path: String
     public var tables: [Table]
@@ -104,7 +106,8 @@ public enum Restorer {
         switch reader.content {
         case .manifest(let manifest, let chosen):
             for (t, target) in zip(chosen, targets) {
-                tables.append(.init(name: t.qualifiedName, rows: t.rows, bytes: t.bytes, existingRows: exactCounts ? try count(db, target) : 0))
+                tables.append(.init(name: t.qualifiedName, rows: t.rows, bytes: t.bytes, existingRows: exactCounts ? try count(db, target) : 0,
+                                    filter: t.filter))
             }
             if exactCounts {
                 sequenceNames = try sequencesToSet(db, manifest, targets, filtered: options.tables != nil).map { $0.schema + "." + $0.name }
@@ -154,7 +157,13 @@ public enum Restorer {
             }
         }
         try guardState.release(db)
-        if guardState.mode == .replica { try checkBoundaryKeys(db, targets) }
+        if guardState.mode == .replica {
+            var subsets: [String] = []
+            if case .manifest(_, let tables) = reader.content {
+                subsets = zip(tables, targets).filter { $0.0.filter != nil }.map { $0.1.oid }
+            }
+            try checkBoundaryKeys(db, targets, subsets: subsets)
+        }
         let sequences = try setSequences(db, reader, targets, filtered: options.tables != nil)
         let views = try MaterializedViews.dependingOn(db, tables: targets.map(\.oid))
         for view in views { try db.execute("REFRESH MATERIALIZED VIEW \(view.qualified)") }
@@ -182,7 +191,7 @@ public enum Restorer {
             if try TableSelection.tableOID(db, schema: t.schema, name: t.table) != nil {
                 existing = Int(try db.scalar("select count(*) from \(SQL.qualified(t.schema, t.table))") ?? "0") ?? 0
             }
-            tables.append(.init(name: t.name, rows: t.rows, bytes: t.estimatedBytes, existingRows: existing))
+            tables.append(.init(name: t.name, rows: t.rows, bytes: t.estimatedBytes, existingRows: existing, filter: t.filter))
         }
         return RestorePlan(path: backup.path, tables: tables, sequences: [], materializedViews: [], legacy: false)
     }
@@ -343,8 +352,10 @@ public enum Restorer {
 
     /// Rows loaded in replica mode were not checked against their foreign keys. Keys
     /// between restored tables hold (the backup is one snapshot); keys from a restored
-    /// table to one left out are checked here, as re-adding them would.
-    static func checkBoundaryKeys(_ db: PGConnection, _ targets: [Target]) throws {
+    /// table to one left out are checked here, as re-adding them would; so are keys to a
+    /// table restored from a subset (`where`), which the backup checked but a hand-edited
+    /// manifest could not promise.
+    static func checkBoundaryKeys(_ db: PGConnection, _ targets: [Target], subsets: [String] = []) throws {
         let keys = try db.query("""
             select k.conname, k.conrelid::regclass::text, k.confrelid::regclass::text,
                    (select string_agg(quote_ident(attname), ',' order by ord) from unnest(k.conkey) with ordinality u(n, ord)
@@ -352,8 +363,9 @@ public enum Restorer {
                    (select string_agg(quote_ident(attname), ',' order by ord) from unnest(k.confkey) with ordinality u(n, ord)
                     join pg_attribute on attrelid = k.confrelid and attnum = u.n)
             from pg_constraint k
-            where k.contype = 'f' and k.convalidated and k.conrelid = any($1::oid[]) and not k.confrelid = any($1::oid[])
-            """, [TableSelection.textArray(targets.map(\.oid))]).rows
+            where k.contype = 'f' and k.convalidated and k.conrelid = any($1::oid[])
+              and (not k.confrelid = any($1::oid[]) or k.confrelid = any($2::oid[]))
+            """, [TableSelection.textArray(targets.map(\.oid)), TableSelection.textArray(subsets)]).rows
         for k in keys {
             let child = k[3]!.split(separator: ",").map(String.init), parent = k[4]!.split(separator: ",").map(String.init)
             // MATCH SIMPLE: a key with a NULL column references nothing.

@@ -15,6 +15,8 @@ struct DataTable: Sendable, Equatable {
     /// The planner's row estimate (`reltuples`), 0 when never analyzed: for a real run's
     /// step line, which must not scan the table to count it.
     var estimatedRows: Int = 0
+    /// The backup's `where` filter for this table (a subset), nil for all rows.
+    var filter: String?
 
     var qualified: String { SQL.qualified(schema, name) }
     var displayName: String { schema + "." + name }
@@ -28,9 +30,13 @@ enum TableSelection {
     ///     allowed. A qualified name may point outside `schemas`. A name that matches
     ///     nothing is an error (a typo must not silently skip a table).
     ///   - exclude: the same patterns, taken out.
+    ///   - filters: `where` filters keyed by the same patterns: each key must name a table
+    ///     chosen here (a filter on a partitioned table applies to each of its partitions),
+    ///     and no table may match two keys.
     /// Partitioned tables are read through their leaf partitions (as pg_dump does), so
     /// naming a partitioned table selects its partitions.
-    static func select(_ conn: PGConnection, schemas: [String], tables: [String]?, exclude: [String]) throws -> [DataTable] {
+    static func select(_ conn: PGConnection, schemas: [String], tables: [String]?, exclude: [String],
+                       filters: [String: String] = [:]) throws -> [DataTable] {
         var searchSchemas = Set(schemas)
         for entry in tables ?? [] where entry.contains(".") {
             searchSchemas.insert(String(entry[..<entry.firstIndex(of: ".")!]))
@@ -74,8 +80,33 @@ enum TableSelection {
         for entry in exclude {
             for c in candidates where matches(entry, c) { (c.isParent ? c.leaves : [c.oid]).forEach { excluded.insert($0) } }
         }
-        return try chosen.filter { !excluded.contains($0) }.map { try describe(conn, oid: $0) }
-            .sorted { ($0.schema, $0.name) < ($1.schema, $1.name) }
+        let kept = chosen.filter { !excluded.contains($0) }
+        var filterOf: [String: (key: String, filter: String)] = [:]
+        for key in filters.keys.sorted() {
+            let hits = candidates.filter { matches(key, $0) }
+            let leaves = hits.flatMap { $0.isParent ? $0.leaves : [$0.oid] }.filter { kept.contains($0) }
+            guard !leaves.isEmpty else {
+                let names = candidates.filter { c in (c.isParent ? c.leaves : [c.oid]).contains { kept.contains($0) } }
+                    .map { $0.schema + "." + $0.name }
+                let guess = Spelling.closest(to: key, among: names)
+                    ?? Spelling.closest(to: key, among: candidates.filter { kept.contains($0.oid) }.map(\.name))
+                let suggestion = guess.map { " (did you mean '\($0)'?)" } ?? ""
+                let why = hits.isEmpty ? "names no table of schemas \(searchSchemas.sorted().joined(separator: ", "))" : "names a table that is not in this backup (see tables= and exclude=)"
+                throw BeekError.badArgument(function: "backup", message: "where key \"\(key)\" \(why)\(suggestion); "
+                    + "the keys are tables of the backup, as tables= names them")
+            }
+            for leaf in leaves {
+                if let other = filterOf[leaf], other.key != key {
+                    throw BeekError.badArgument(function: "backup", message: "where keys \"\(other.key)\" and \"\(key)\" both match one table: give each table one filter")
+                }
+                filterOf[leaf] = (key, filters[key]!)
+            }
+        }
+        return try kept.map { oid in
+            var table = try describe(conn, oid: oid)
+            table.filter = filterOf[oid]?.filter
+            return table
+        }.sorted { ($0.schema, $0.name) < ($1.schema, $1.name) }
     }
 
     /// Name, stored columns and size of one table.

@@ -10,7 +10,8 @@ import Foundation
 ///   the transaction beekrun opened, and with it the all-or-nothing promise (the server's own
 ///   transaction status is checked afterwards too);
 /// - counting statements (several statements cannot take `$n` parameters);
-/// - splitting a migration into the statements the Supabase CLI records in its history.
+/// - splitting a migration into the statements the Supabase CLI records in its history;
+/// - checking that a backup's `where` filter is one expression that stays inside its SELECT.
 public enum SQLStatements {
     /// The statements of a script as the Supabase CLI records them in
     /// `supabase_migrations.schema_migrations.statements`: cut at each `;` outside strings,
@@ -36,9 +37,37 @@ public enum SQLStatements {
         pieces(of: sql, count: count).filter { !$0.words.isEmpty }.map { ($0.words, $0.line) }
     }
 
+    /// Why `text` cannot be one SQL expression placed inside `WHERE ( … )`, or nil when it can:
+    /// a top-level `;`, a `)` closing more than it opened (leaving the parentheses beekrun puts
+    /// around it), an unclosed `(`, string, quoted identifier, comment or dollar-quoted body, or
+    /// transaction control. Whether it is a valid expression is the server's to say.
+    public static func expressionProblem(_ text: String) -> String? {
+        var shape = Shape()
+        let found = pieces(of: text, count: 2, shape: &shape)
+        if found.count > 1 { return "it holds a ';' (one expression is allowed, not statements)" }
+        if let control = transactionControlStatement(in: text) { return "'\(control.words)' is transaction control" }
+        if let open = shape.unterminated { return "it has an unclosed \(open)" }
+        if shape.closedTooMany { return "a ')' closes a parenthesis it did not open" }
+        if shape.depth > 0 { return "it has an unclosed '('" }
+        if found.first?.words.isEmpty ?? true { return "it is empty" }
+        return nil
+    }
+
+    /// What the lexer saw besides statements: parentheses and anything left open at the end.
+    struct Shape {
+        var depth = 0
+        var closedTooMany = false
+        var unterminated: String?
+    }
+
     /// Every piece between top-level semicolons: its trimmed text, its first `count` words
     /// (empty for a piece of comments only) and the line its first word is on.
     private static func pieces(of sql: String, count: Int) -> [(text: String, words: [String], line: Int)] {
+        var shape = Shape()
+        return pieces(of: sql, count: count, shape: &shape)
+    }
+
+    private static func pieces(of sql: String, count: Int, shape: inout Shape) -> [(text: String, words: [String], line: Int)] {
         var statements: [(text: String, words: [String], line: Int)] = []
         var pieceStart = 0 // offset just after the previous top-level ';'
         var start = 0 // offset of the current statement's first word
@@ -71,6 +100,7 @@ public enum SQLStatements {
                     else if s[i] == "*" && i + 1 < s.count && s[i + 1] == "/" { depth -= 1; i += 2 }
                     else { i += 1 }
                 }
+                if depth > 0 { shape.unterminated = "comment" }
             } else if c == "'" || c == "\"" {
                 // E'…' strings take backslash escapes; the E was read as a word just before.
                 let escapes = c == "'" && i > 0 && (s[i - 1] == "E" || s[i - 1] == "e") && (i < 2 || !isIdentPart(s[i - 2]))
@@ -83,6 +113,7 @@ public enum SQLStatements {
                     }
                     i += 1
                 }
+                if i >= s.count { shape.unterminated = c == "'" ? "string" : "quoted identifier" }
                 i += 1
                 if words.isEmpty { words.append(c == "'" ? "'" : "\""); start = i }
             } else if c == "$", let (tag, end) = dollarTag(s, i) {
@@ -93,6 +124,7 @@ public enum SQLStatements {
                     if s[j] == "$", j + tag.count <= s.count, Array(s[j..<(j + tag.count)]) == tag { closed = j + tag.count; break }
                     j += 1
                 }
+                if closed == s.count && (j >= s.count) { shape.unterminated = "dollar-quoted body" }
                 i = closed
                 if words.isEmpty { words.append("$"); start = i }
             } else if c == ";" && atomicDepth == 0 {
@@ -116,6 +148,8 @@ public enum SQLStatements {
                 i = j
             } else {
                 if words.isEmpty && !c.properties.isWhitespace { words.append(String(c)); start = i }
+                if c == "(" { shape.depth += 1 }
+                if c == ")" { shape.depth -= 1; if shape.depth < 0 { shape.closedTooMany = true } }
                 i += 1
             }
         }

@@ -22,12 +22,14 @@ public enum APIStubs {
             ("rows", "integer", "rows backed up"), ("bytes", "integer", "bytes of table files (an estimate in a dry run)"),
             ("planned", "boolean", "true in a dry run: nothing was written"),
             ("table_rows", "table<string, integer>", "rows per table, keyed by schema.name"),
+            ("where", "table<string, string>?", "a subset: the where filter of each filtered table, keyed by schema.name (nil: whole tables)"),
         ]),
         LuaClass(name: "BackupEntry", doc: "One list_backups{} entry, a plain table; restore() accepts it.", fields: [
             ("path", "string", "the backup folder"), ("label", "string", "the label in the folder name"),
             ("time", "string", "UTC time in the folder name, YYYY-MM-DDTHH:MM:SSZ"), ("tables", "integer", "tables in the manifest"),
             ("rows", "integer", "rows in the manifest"), ("bytes", "integer", "bytes of table files"),
             ("verified", "boolean?", "every file matches its SHA-256 (nil unless verify = true)"),
+            ("where", "table<string, string>?", "a subset: the where filter of each filtered table, keyed by schema.name (nil: whole tables)"),
         ]),
         LuaClass(name: "WriteFileResult", doc: "write_file() result.", fields: [
             ("path", "string", "the file, relative to the project"), ("bytes", "integer", "bytes written (to be, in a dry run)"),

@@ -39,18 +39,31 @@ public final class BackupHandle: LuaHandle {
             case .planned(let p): pairs = p.tables.map { ($0.name, LuaValue($0.rows)) }
             }
             return .record(pairs)
+        case ("where", _):
+            let filters: [(String, String)]
+            switch state {
+            case .written(let r): filters = r.manifest.filters
+            case .planned(let p): filters = p.tables.compactMap { t in t.filter.map { (t.name, $0) } }
+            }
+            return BackupHandle.whereRecord(filters)
         default: return nil
         }
     }
 
+    /// `where` of a backup result or list entry: the filter of each table backed up as a
+    /// subset, keyed by schema.name; nil for a backup of whole tables.
+    static func whereRecord(_ filters: [(String, String)]) -> LuaValue {
+        filters.isEmpty ? .nil : .record(filters.map { ($0.0, LuaValue.string($0.1)) })
+    }
+
     public var luaDescription: String { "backup \(path)" }
 
-    /// `{path, label, time, tables, rows, bytes, planned, table_rows}`, as `list_backups` shows
+    /// `{path, label, time, tables, rows, bytes, planned, table_rows, where}`, as `list_backups` shows
     /// a backup (label and time from the folder name).
     var luaRecord: LuaValue {
         let folder = URL(fileURLWithPath: path)
         let entry = BackupCatalog.parse(name: folder.lastPathComponent, in: folder.deletingLastPathComponent().path)
-        return .record(["path", "label", "time", "tables", "rows", "bytes", "planned", "table_rows"].map { key in
+        return .record(["path", "label", "time", "tables", "rows", "bytes", "planned", "table_rows", "where"].map { key in
             switch key {
             case "label": return (key, LuaValue(entry?.label))
             case "time": return (key, LuaValue(entry?.time))

@@ -9,7 +9,7 @@ enum BackupPrimitives {
     static let listBackups = Primitive(
         "list_backups",
         summary: "The complete backups in a folder, newest first (by the time in the folder name, then its -2, -3 … "
-            + "sequence as a number). Each is a plain table {path, label, time, tables, rows, bytes, verified} that "
+            + "sequence as a number). Each is a plain table {path, label, time, tables, rows, bytes, verified, where} that "
             + "restore() accepts. Reads only (runs in a dry run, where backups planned earlier in the run are left out).",
         options: [
             .init("label", "string", "only this label's backups (default: all labels)"),
@@ -31,6 +31,7 @@ enum BackupPrimitives {
                     ("tables", LuaValue(manifest.tables.count)), ("rows", LuaValue(manifest.tables.reduce(0) { $0 + $1.rows })),
                     ("bytes", LuaValue(manifest.tables.reduce(0) { $0 + $1.bytes })),
                     ("verified", verify ? .bool(BackupCatalog.verify(entry)) : .nil),
+                    ("where", BackupHandle.whereRecord(manifest.filters)),
                 ])
             }
         } outcome: { found in

@@ -17,7 +17,10 @@ enum DataPrimitives {
         "backup",
         summary: "One consistent snapshot of the schemas into DIR/LABEL_YYYY-MM-DDTHH-MM-SSZ/: manifest.json plus one "
             + "JSON file per table. Any schema may be backed up, auth too (schemas = {\"public\", \"auth\"}). "
-            + "Returns a Backup table (path, label, time, tables, rows, bytes, planned, table_rows).",
+            + "where = {[\"public.events\"] = \"created_at > now() - interval '30 days'\"} backs up only the matching rows of "
+            + "a table (a subset, recorded in the manifest); a filter that would leave kept rows referencing rows it drops "
+            + "(a foreign key between backed-up tables) is refused before anything is written. "
+            + "Returns a Backup table (path, label, time, tables, rows, bytes, planned, table_rows, where).",
         parameters: [.init("db", "database", "the database to back up")],
         options: [
             .init("dir", "string", "the folder receiving backups (default BEEK_BACKUP_DIR, else backups/)"),
@@ -25,17 +28,34 @@ enum DataPrimitives {
             .init("schemas", "string[]", "the schemas (default {\"public\"})"),
             .init("tables", "string[]", "only these tables (name or schema.name, * and ? allowed)"),
             .init("exclude", "string[]", "tables left out (same patterns)"),
+            .init("where", "table<string, string>", "per-table row filters: {[\"schema.table\"] = \"SQL expression\"}; the key names a "
+                + "table of the backup as tables= does (a partitioned table: all its partitions), the filter is one SQL expression "
+                + "run read only in the backup's snapshot with search_path = pg_catalog (qualify other tables: public.orders)"),
         ],
         returns: "Backup"
     ) { call, runtime in
         let db = try call.handle(1, DatabaseHandle.self, "db")
         let options = try call.options(2)
+        var filters: [String: String] = [:]
+        switch options.value("where") {
+        case nil, .nil?: break
+        case .table(let t)? where t.array.isEmpty:
+            for (key, value) in t.fields {
+                guard case .string(let filter) = value else {
+                    throw call.fail("where[\"\(key)\"] must be a string (an SQL expression), got \(value.typeName)")
+                }
+                filters[key] = filter
+            }
+        case let other?:
+            throw call.fail("option 'where' must be a table like {[\"public.events\"] = \"created_at > now() - interval '30 days'\"}, got \(other.typeName)")
+        }
         let backupOptions = BackupOptions(
             directory: try options.string("dir") ?? runtime.options.backupDirectory,
             label: try options.string("label") ?? db.name,
             schemas: try options.strings("schemas") ?? ["public"],
             tables: try options.strings("tables"),
             exclude: try options.strings("exclude") ?? [],
+            filters: filters,
             progress: progress(runtime))
         let connection = try db.connectionOrThrow()
         // The plan is the work: one snapshot, the tables read once; rows are counted only in
@@ -43,9 +63,13 @@ enum DataPrimitives {
         let prepared = try BackupWriter.prepare(connection, backupOptions, exactCounts: runtime.dryRun)
         defer { prepared.close() }
         let plan = prepared.plan
+        let subsets = plan.tables.filter { $0.filter != nil }.count
         let step = Step(.create, "backup \(db.name)",
-                        detail: Format.plural(plan.tables.count, "table") + (runtime.dryRun ? ", \(Format.plural(plan.rows, "row"))" : ""),
-                        planLines: ["→ \(plan.path)"] + plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" })
+                        detail: Format.plural(plan.tables.count, "table") + (subsets > 0 ? " (\(Format.plural(subsets, "subset")))" : "")
+                            + (runtime.dryRun ? ", \(Format.plural(plan.rows, "row"))" : ""),
+                        planLines: ["→ \(plan.path)"] + plan.tables.map {
+                            "  \($0.name): \(Format.plural($0.rows, "row"))" + ($0.filter.map { " (subset: where \($0))" } ?? "")
+                        })
         let handle = try runtime.perform(step, predicted: {
             runtime.plannedBackups[plan.path] = plan // restore and prune_backups later in the dry run see it
             runtime.plannedBackupSources[plan.path] = db
@@ -115,12 +139,17 @@ enum DataPrimitives {
         if runtime.dryRun {
             runtime.plannedFills[db.identity, default: []].formUnion(plan.tables.compactMap { $0.name.split(separator: ".").first.map(String.init) })
         }
+        let subsets = plan.tables.filter { $0.filter != nil }.count
         let step = Step(.change, "restore \(db.name)",
-                        detail: "\(Format.plural(plan.tables.count, "table")), \(Format.plural(plan.rows, "row"))"
+                        detail: "\(Format.plural(plan.tables.count, "table"))" + (subsets > 0 ? " (\(Format.plural(subsets, "subset")))" : "")
+                            + ", \(Format.plural(plan.rows, "row"))"
                             + (plan.existingRows > 0 ? " (replacing \(Format.plural(plan.existingRows, "row")))" : "")
                             + " from \(URL(fileURLWithPath: path).lastPathComponent)",
                         target: db, destructive: true,
-                        planLines: plan.tables.map { "  \($0.name): \(Format.plural($0.rows, "row"))" + ($0.existingRows > 0 ? ", replacing \($0.existingRows)" : "") },
+                        planLines: plan.tables.map {
+                            "  \($0.name): \(Format.plural($0.rows, "row"))" + ($0.filter.map { " (subset: where \($0))" } ?? "")
+                                + ($0.existingRows > 0 ? ", replacing \($0.existingRows)" : "")
+                        },
                         counts: PlanCounts(change: plan.tables.count), production: production)
         let result: (tables: Int, rows: Int, bytes: Int) = try runtime.perform(step, predicted: {
             (plan.tables.count, plan.rows, plan.tables.reduce(0) { $0 + $1.bytes })
