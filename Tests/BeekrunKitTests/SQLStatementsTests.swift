@@ -4,6 +4,23 @@ import Testing
 /// How a migration file is split into the statements the Supabase CLI records.
 @Suite("SQL statements")
 struct SQLStatementsTests {
+    @Test("a backup where= filter is one expression that cannot leave its parentheses")
+    func filterExpressions() {
+        for ok in ["created_at > now() - interval '30 days'", "note = 'a;b)' -- trailing ) comment", #""we""ird(" > 1"#,
+                   "id in (select id from public.orders where $$;)$$ <> '')", "x /* ( */ > 1", "begin_at > now()"] {
+            #expect(SQLStatements.expressionProblem(ok) == nil, "\(ok)")
+        }
+        let refused: [(String, String)] = [
+            ("1; drop table x", "';'"), ("x > 1;", "';'"), ("commit", "transaction control"), ("END", "transaction control"),
+            ("x) or (true", "closes a parenthesis"), ("(x > 1", "unclosed '('"), ("note = 'x", "unclosed string"),
+            (#"x = "y"#, "unclosed quoted identifier"), ("x > 1 /* (", "unclosed comment"), ("$a$ x", "unclosed dollar-quoted"),
+            ("  -- only a comment", "empty"), ("", "empty"),
+        ]
+        for (text, problem) in refused {
+            #expect(SQLStatements.expressionProblem(text)?.contains(problem) == true, "\(text): \(SQLStatements.expressionProblem(text) ?? "nil")")
+        }
+    }
+
     @Test("cut at semicolons outside strings, identifiers, comments and dollar quotes; trimmed, without ';'")
     func split() {
         let sql = """

@@ -63,15 +63,26 @@ struct ExampleRecipeTests {
         #expect(none.status == 1 && none.stderr.contains("no backup matches '1999-01-01'"), "\(none)")
     }
 
-    @Test("copy_subset copies the named tables and leaves the others alone")
+    @Test("copy_subset copies a slice with where=: one user's hives and their recent inspections, keys kept, dry run exact")
     func copySubset() throws {
         let db = try SupabaseFixture()
         let cli = try project()
+        // Ada owns 4 hives; each has 25 inspections, 3 days apart from 2026-04-04: 16 from 2026-05-01 on.
+        let dry = try cli.run(["--dry-run", "examples/copy_subset.lua"], environment: db.environment)
+        #expect(dry.status == 0, "\(dry)")
+        #expect(dry.stderr.contains("public.hives: 4 rows (subset: where owner in"), "\(dry)")
+        #expect(dry.stderr.contains("public.inspections: 64 rows (subset: where inspected_at >= date '2026-05-01'"), "\(dry)")
         let r = try cli.run(["--yes", "examples/copy_subset.lua"], environment: db.environment)
         #expect(r.status == 0, "\(r)")
-        #expect(try cluster.psql(db.dev, "select count(*) from public.hives") == "12")
-        #expect(try cluster.psql(db.dev, "select count(*) from public.inspections") == "0")
+        #expect(r.stderr.contains("4 hives of ada@example.com, 64 inspections since 2026-05-01"), "\(r)")
+        #expect(try cluster.psql(db.dev, "select count(*) from public.hives") == "4")
+        #expect(try cluster.psql(db.dev, "select count(*) from public.inspections") == "64")
+        #expect(try cluster.psql(db.dev, """
+            select count(*) from public.inspections i where not exists (select 1 from public.hives h where h.id = i.hive_id)
+            """) == "0")
         #expect(try cluster.psql(db.dev, "select count(*) from information_schema.columns where table_name = 'hives' and column_name = 'color'") == "1")
+        let other = try cli.run(["--yes", "examples/copy_subset.lua", "bo@example.com", "2026-06-01"], environment: db.environment)
+        #expect(other.status == 0 && other.stderr.contains("4 hives of bo@example.com, 20 inspections since 2026-06-01"), "\(other)")
     }
 
     @Test("drift_gate: the migration SQL alone on stdout, exit 1 on drift; or written with write_file; --json step log")
