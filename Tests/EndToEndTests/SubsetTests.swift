@@ -15,10 +15,10 @@ struct SubsetTests {
         create table customers (id int primary key, name text);
         create table orders (id int primary key, customer_id int not null references customers, total numeric);
         create table order_items (id int primary key, order_id int not null references orders, qty int);
-        create table events (id bigint not null, created_at timestamptz not null, note text) partition by range (created_at);
+        create table events (id bigint not null, created_at timestamptz not null, note text, primary key (id, created_at)) partition by range (created_at);
         create table events_old partition of events for values from ('2000-01-01') to ('2026-01-01');
         create table events_new partition of events for values from ('2026-01-01') to ('2100-01-01');
-        create table event_tags (event_id bigint, tag text);
+        create table event_tags (event_id bigint, created_at timestamptz, tag text, foreign key (event_id, created_at) references events);
         """
     static let data = """
         insert into customers select g, 'c' || g from generate_series(1, 10) g;
@@ -26,6 +26,7 @@ struct SubsetTests {
         insert into order_items select g, g % 100 + 1, g from generate_series(1, 300) g;
         insert into events select g, timestamptz '2025-01-01' + g * interval '1 day', 'e' || g from generate_series(1, 100) g;
         insert into events select g, timestamptz '2026-01-01' + (g - 100) * interval '1 day', 'e' || g from generate_series(101, 200) g;
+        insert into event_tags select id, created_at, 'tag' from events;
         """
 
     /// prod with data, dev with the same tables and a few rows of its own.
@@ -47,9 +48,10 @@ struct SubsetTests {
           ['public.orders'] = "id > 70",
           ['order_items'] = "order_id in (select id from public.orders where id > 70)",
           ['public.events'] = "id > 150 and created_at > '2025-06-01' -- a comment at the end",
+          ['public.event_tags'] = "event_id > 150",
         }})
         print('rows', b.table_rows['public.orders'], b.table_rows['public.order_items'], b.table_rows['public.events_new'],
-              b.table_rows['public.events_old'], b.table_rows['public.customers'])
+              b.table_rows['public.events_old'], b.table_rows['public.customers'], b.table_rows['public.event_tags'])
         print('where', b.where['public.orders'], b.where['public.events_new'], b.where['public.customers'])
         local r = restore(dev, b)
         print('restored', r.tables, r.rows)
@@ -64,28 +66,30 @@ struct SubsetTests {
         // events: ids 151–200, all in the 2026 partition.
         let dry = try cli.runbook(Self.slice, flags: ["--dry-run"], environment: env)
         #expect(dry.status == 0, "\(dry)")
-        #expect(dry.stdout.contains("rows\t30\t90\t50\t0\t10"), "\(dry)")
+        #expect(dry.stdout.contains("rows\t30\t90\t50\t0\t10\t50"), "\(dry)")
         #expect(dry.stdout.contains("where\tid > 70\tid > 150 and created_at > '2025-06-01' -- a comment at the end\tnil"))
         #expect(dry.stderr.contains("public.orders: 30 rows (subset: where id > 70)"), "\(dry)")
-        #expect(dry.stderr.contains("6 tables (4 subsets)"), "backup and restore name the subsets: \(dry)")
+        #expect(dry.stderr.contains("6 tables (5 subsets)"), "backup and restore name the subsets: \(dry)")
         #expect(dry.stderr.contains("public.order_items: 90 rows (subset: where order_id in"))
         #expect(backupFolders(cli).isEmpty)
 
         let real = try cli.runbook(Self.slice, flags: ["--yes"], environment: env)
         #expect(real.status == 0, "\(real)")
-        #expect(real.stdout.contains("rows\t30\t90\t50\t0\t10"), "\(real)")
-        #expect(real.stdout.contains("restored\t6\t180"))
+        #expect(real.stdout.contains("rows\t30\t90\t50\t0\t10\t50"), "\(real)")
+        #expect(real.stdout.contains("restored\t6\t230"))
         #expect(real.stdout.contains("listed\t1\tid > 70"))
         #expect(real.stderr.contains("~ restore dev") || real.stderr.contains("restore dev"))
-        #expect(real.stderr.contains("(4 subsets)"), "the restore step line says subset: \(real)")
+        #expect(real.stderr.contains("(5 subsets)"), "the restore step line says subset: \(real)")
         #expect(try cluster.psql(dev, "select count(*), min(id) from orders") == "30|71")
         #expect(try cluster.psql(dev, "select count(*) from order_items") == "90")
         #expect(try cluster.psql(dev, "select count(*), min(id) from events") == "50|151")
         #expect(try cluster.psql(dev, "select count(*) from customers") == "10")
+        #expect(try cluster.psql(dev, "select count(*) from event_tags") == "50")
         // The keys hold (rows were loaded with checks held off: ask the data itself).
         #expect(try cluster.psql(dev, """
             select (select count(*) from order_items i where not exists (select 1 from orders o where o.id = i.order_id))
                  + (select count(*) from orders o where not exists (select 1 from customers c where c.id = o.customer_id))
+                 + (select count(*) from event_tags t where not exists (select 1 from events e where (e.id, e.created_at) = (t.event_id, t.created_at)))
             """) == "0")
 
         let folder = backupFolders(cli).first { $0.hasPrefix("slice_") }!
@@ -94,7 +98,7 @@ struct SubsetTests {
         #expect(filters["orders"] == "id > 70")
         #expect(filters["events_new"] == "id > 150 and created_at > '2025-06-01' -- a comment at the end", "a filter on a partitioned table applies to its partitions")
         #expect(filters["events_old"] == "id > 150 and created_at > '2025-06-01' -- a comment at the end")
-        #expect(filters["customers"] == .some(nil) && filters["event_tags"] == .some(nil), "whole tables have no where field")
+        #expect(filters["customers"] == .some(nil), "whole tables have no where field")
 
         // Restoring the backup from its path says subset too, in the dry run's plan.
         let again = try cli.runbook("""
@@ -144,6 +148,14 @@ struct SubsetTests {
         #expect(both.status == 1, "\(both)")
         #expect(both.stderr.contains("40 kept rows of public.orders") && both.stderr.contains("orders_customer_id_fkey"), "\(both)")
         #expect(both.stderr.contains("[[(total > 30) AND customer_id IN (SELECT id FROM public.customers WHERE id <= 5)]]"), "\(both)")
+        // A filtered partitioned table: its dropped rows are looked for in every partition.
+        let partitioned = try cli.runbook("""
+            local prod <close> = connect{url = env('PROD'), name = 'prod', readonly = true}
+            backup(prod, {tables = {'events', 'event_tags'}, where = {events = "id > 150"}})
+            """, name: "partitioned.lua", flags: ["--dry-run"], environment: env)
+        #expect(partitioned.status == 1, "\(partitioned)")
+        #expect(partitioned.stderr.contains("150 kept rows of public.event_tags reference rows of public.events"), "\(partitioned)")
+        #expect(partitioned.stderr.contains("[[(event_id, created_at) IN (SELECT id, created_at FROM public.events WHERE id > 150)]]"), "\(partitioned)")
         _ = prod
     }
 
@@ -206,6 +218,32 @@ struct SubsetTests {
         #expect(r.status == 1 && r.stderr.contains(#"where key "orders" names a table that is not in this backup"#), "\(r)")
         let notText = try failure("42")
         #expect(notText.contains(#"where["public.orders"] must be a string"#), "\(notText)")
+    }
+
+    @Test("references out of a subset to tables left out are checked by restore against the target, the dry run reading the planned filter")
+    func referencesOutOfSubset() throws {
+        let (_, dev, env) = try databases()
+        _ = try cluster.psql(dev, "insert into customers select g, 'dev' || g from generate_series(1, 5) g")
+        let cli = try BeekrunCLI()
+        func run(_ filter: String, _ flags: [String]) throws -> BeekrunCLI.Result {
+            try cli.runbook("""
+                local prod <close> = connect{url = env('PROD'), name = 'prod', readonly = true}
+                local dev <close> = connect{url = env('DEV'), name = 'dev'}
+                restore(dev, backup(prod, {tables = {'orders'}, where = {orders = "\(filter)"}}))
+                """, flags: flags, environment: env)
+        }
+        for flags in [["--dry-run"], ["--yes"]] {
+            // Orders of customers 6–10 reference rows dev lacks: refused, dry run alike.
+            let broken = try run("id > 50", flags)
+            #expect(broken.status == 1 && broken.stderr.contains("missing from customers (foreign key orders_customer_id_fkey)"), "\(broken)")
+            #expect(try cluster.psql(dev, "select count(*) from orders") == "1")
+        }
+        // Only orders of customers 1–5 (which dev has): the dry run, checking the filtered rows, agrees with the real run.
+        for flags in [["--dry-run"], ["--yes"]] {
+            let ok = try run("customer_id <= 5", flags)
+            #expect(ok.status == 0, "\(ok)")
+        }
+        #expect(try cluster.psql(dev, "select count(*) from orders") == "50")
     }
 
     @Test("hostile table and column names as where keys: quotes, spaces, capitals, unicode")

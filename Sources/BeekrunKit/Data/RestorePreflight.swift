@@ -60,6 +60,10 @@ enum RestorePreflight {
                     join pg_attribute on attrelid = k.confrelid and attnum = u.n)
             from pg_constraint k join pg_class pc on pc.oid = k.confrelid join pg_namespace pn on pn.oid = pc.relnamespace
             where k.contype = 'f' and k.convalidated and k.conrelid = any($1::oid[]) and not k.confrelid = any($1::oid[])
+              and not \(Restorer.partitionClone("k"))
+              -- a partitioned table whose partitions are all restored is restored
+              and not coalesce((select bool_and(t.relid = any($1::oid[])) from pg_partition_tree(k.confrelid) t
+                                where t.isleaf and t.relid <> k.confrelid), false)
             """, [TableSelection.textArray(restored.map(\.oid))]).rows
         for k in keys where !filledByEarlierSteps.contains(k[3]!) {
             guard let display = restored.first(where: { $0.oid == k[1]! })?.display else { continue }

@@ -363,8 +363,9 @@ public enum Restorer {
                    (select string_agg(quote_ident(attname), ',' order by ord) from unnest(k.confkey) with ordinality u(n, ord)
                     join pg_attribute on attrelid = k.confrelid and attnum = u.n)
             from pg_constraint k
-            where k.contype = 'f' and k.convalidated and k.conrelid = any($1::oid[])
-              and (not k.confrelid = any($1::oid[]) or k.confrelid = any($2::oid[]))
+            where k.contype = 'f' and k.convalidated and k.conrelid = any($1::oid[]) and not \(partitionClone("k"))
+              and (not k.confrelid = any($1::oid[]) or k.confrelid = any($2::oid[])
+                   or k.confrelid in (select a.relid from unnest($2::oid[]) s(oid), pg_partition_ancestors(s.oid) a))
             """, [TableSelection.textArray(targets.map(\.oid)), TableSelection.textArray(subsets)]).rows
         for k in keys {
             let child = k[3]!.split(separator: ",").map(String.init), parent = k[4]!.split(separator: ",").map(String.init)
@@ -379,6 +380,14 @@ public enum Restorer {
                 throw BeekError.refused("\(broken ?? "some") restored rows of \(k[1]!) reference rows missing from \(k[2]!) (foreign key \(k[0]!)); restore \(k[2]!) too; nothing was restored")
             }
         }
+    }
+
+    /// SQL true for a foreign key `alias` that PostgreSQL made for one partition of a
+    /// referenced partitioned table (its parent constraint is on the same referencing table):
+    /// it holds only the rows that point into that partition, so checking it alone would call
+    /// every reference into another partition missing. The key on the partitioned table is checked.
+    static func partitionClone(_ alias: String) -> String {
+        "exists (select 1 from pg_constraint pk where pk.oid = \(alias).conparentid and pk.conrelid = \(alias).conrelid)"
     }
 
     // MARK: Sequences
