@@ -410,4 +410,79 @@ struct EnforcementTests {
         kill(loop.pid, SIGINT)
         #expect(waitForExit(loop.rc) == 130)
     }
+
+    @Test("item 4: the runbook's own SQL cannot drop the run lock: unlock_all in query or exec, DISCARD ALL, a failed script; taken again, or the run stops when another run took it")
+    func item4RunLockKeptAgainstOwnSQL() throws {
+        let db = try cluster.createDatabase("lkeep")
+        let key = "classid = \(0x6265_656B)::oid and objid = \(0x7275_6E00)::oid and objsubid = 2"
+            + " and database = (select oid from pg_database where datname = current_database())"
+        _ = try cluster.psql(db, """
+            create table t(a int);
+            -- Releases every advisory lock, then waits (at most 10 s) until another session holds beekrun's.
+            create function public.unlock_and_wait() returns int language plpgsql as $$
+            begin
+              perform pg_advisory_unlock_all();
+              for i in 1..1000 loop
+                exit when exists (select 1 from pg_locks where locktype = 'advisory' and \(key) and granted and pid <> pg_backend_pid());
+                perform pg_sleep(0.01);
+              end loop;
+              return 1;
+            end $$;
+            """)
+        let cli = try BeekrunCLI()
+        let held = "query(watcher, [[select count(*) as n from pg_locks where locktype = 'advisory' and \(key) and granted]])[1].n"
+        let r = try cli.runbook("""
+            local db <close> = connect{url = env('DB'), name = 'dev'}
+            local watcher <close> = connect{url = env('DB'), name = 'watcher', readonly = true}
+            print('before', \(held))
+            query(db, 'select pg_advisory_unlock_all()')
+            print('after query', \(held))
+            exec(db, 'select pg_advisory_unlock_all()')
+            print('after exec', \(held))
+            exec(db, 'discard all')
+            print('after discard', \(held))
+            print(pcall(exec, db, 'select pg_advisory_unlock_all(); select 1/0'))
+            print('after failed exec', \(held))
+            transaction(db, function() query(db, 'select pg_advisory_unlock(\(0x6265_656B), \(0x7275_6E00))') end)
+            print('after transaction', \(held))
+            """, environment: ["DB": cluster.url(db)])
+        #expect(r.status == 0, "\(r)")
+        for step in ["before", "after query", "after exec", "after discard", "after failed exec", "after transaction"] {
+            #expect(r.stdout.contains("\(step)\t1\n"), "\(step): \(r)")
+        }
+        #expect(r.stderr.contains("released beekrun's run lock on '\(db)'") && r.stderr.contains("taken again"), "\(r)")
+
+        // Another run takes the lock in the gap: this run stops before its next step.
+        let other = try PGConnection(ConnectionString(cluster.url(db)), applicationName: "beekrun other.lua")
+        defer { other.close() }
+        let done = DispatchSemaphore(value: 0)
+        let taker = Thread {
+            // Wait until this run (not the previous one, whose session may still be closing)
+            // holds the lock, then take it as soon as it is released.
+            var seen = false
+            for _ in 0..<2000 {
+                if !seen {
+                    seen = (try? other.scalar("""
+                        select exists (select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                                       where l.locktype = 'advisory' and \(key.replacingOccurrences(of: "classid", with: "l.classid")) and l.granted
+                                         and a.application_name like '%stopped.lua')
+                        """)) == "t"
+                }
+                else if (try? other.scalar("select pg_try_advisory_lock(\(0x6265_656B), \(0x7275_6E00))")) == "t" { break }
+                usleep(5_000)
+            }
+            done.signal()
+        }
+        taker.start()
+        let stopped = try cli.runbook("""
+            local db <close> = connect{url = env('DB'), name = 'dev'}
+            query(db, 'select public.unlock_and_wait()')
+            exec(db, 'insert into t values (1)')
+            """, name: "stopped.lua", environment: ["DB": cluster.url(db)])
+        done.wait()
+        #expect(stopped.status == 1, "\(stopped)")
+        #expect(stopped.stderr.contains("stopped.lua:2:") && stopped.stderr.contains("another run holds it now"), "\(stopped)")
+        #expect(stopped.stderr.contains("beekrun other.lua"), "names the holder: \(stopped)")
+        #expect(try cluster.psql(db, "select count(*) from t") == "0")
+    }
 }

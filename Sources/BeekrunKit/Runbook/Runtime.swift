@@ -29,6 +29,8 @@ public final class Runtime {
     /// Databases this run holds the run lock on (by host, port and name: two handles to one
     /// database share it).
     private var lockedDatabases: Set<String> = []
+    /// The handle whose session holds the run lock of each locked database.
+    private var lockHolders: [String: DatabaseHandle] = [:]
     private let audit: AuditTrail?
 
     public init(options: RunOptions, reporter: Reporter) {
@@ -67,7 +69,12 @@ public final class Runtime {
         let watch = Stopwatch()
         do {
             if let target = step.target { try lock(target) }
-            let result = try applyGuarded(step.target, apply)
+            let result: T
+            do { result = try applyGuarded(step.target, apply) } catch {
+                if let target = step.target { try? keepRunLock(target) }
+                throw error
+            }
+            if let target = step.target { try keepRunLock(target) }
             stepsRun += 1
             appliedTargets.append(step.target?.identity)
             let text = [step.detail, outcome(result)].filter { !$0.isEmpty }.joined(separator: " · ")
@@ -194,6 +201,26 @@ public final class Runtime {
         guard !lockedDatabases.contains(key) else { return }
         try RunLock.acquire(try handle.connectionKeepingDeferred(), databaseName: handle.databaseName)
         lockedDatabases.insert(key)
+        lockHolders[key] = handle
+    }
+
+    /// The run lock is a session lock, so the runbook's own SQL can drop it
+    /// (`pg_advisory_unlock_all()`, `pg_advisory_unlock` with beekrun's key, `DISCARD ALL`), and
+    /// a second run could then write alongside this one. After every statement the runbook hands
+    /// over (query, exec) and every applied step, the lock is checked on the session holding it
+    /// and taken again, with a warning; when another run took it meanwhile, the run stops.
+    func keepRunLock(_ handle: DatabaseHandle) throws {
+        guard let holder = lockHolders[handle.identity], let connection = try? holder.connectionKeepingDeferred(),
+              connection.transactionStatus == .idle || connection.transactionStatus == .inTransaction,
+              try !RunLock.isHeld(connection) else { return }
+        do {
+            try RunLock.acquire(connection, databaseName: holder.databaseName)
+        } catch {
+            throw BeekError.refused("SQL on \(handle.name) released beekrun's run lock on '\(holder.databaseName)' "
+                + "(pg_advisory_unlock_all(), pg_advisory_unlock or DISCARD ALL), and another run holds it now: stopping. \(error.userMessage)")
+        }
+        reporter.warning("SQL on \(handle.name) released beekrun's run lock on '\(holder.databaseName)' "
+            + "(pg_advisory_unlock_all(), pg_advisory_unlock or DISCARD ALL): taken again; do not release locks you did not take")
     }
 
     private func firstLine(of error: Error) -> String {

@@ -14,6 +14,14 @@ enum RunLock {
         throw BeekError.refused("another beekrun run is writing to '\(databaseName)': \(who); wait for it to finish")
     }
 
+    /// Whether this session (still) holds the lock.
+    static func isHeld(_ connection: PGConnection) throws -> Bool {
+        try connection.scalar("""
+            select exists (select 1 from pg_locks where locktype = 'advisory' and classid = $1::int::oid and objid = $2::int::oid
+                           and objsubid = 2 and pid = pg_backend_pid() and granted)
+            """, [String(classID), String(objectID)]) == "t"
+    }
+
     /// Who holds the lock (application name, server pid, client, since when), nil when nobody.
     static func holder(_ connection: PGConnection) throws -> String? {
         let holder = try connection.query("""

@@ -84,9 +84,16 @@ enum CorePrimitives {
         returns: "table[]"
     ) { call, runtime in
         let (db, sql, parameters) = try statementArguments(call)
-        let result = try runtime.read("query on \(db.name)", PGConnection.shorten(sql)) {
-            do { return try runtime.readOnlyQuery(db, sql, parameters) } catch { throw withAbortedTransactionHint(error) }
-        } outcome: { Format.plural($0.rowCount, "row") }
+        let result: PGResult
+        do {
+            result = try runtime.read("query on \(db.name)", PGConnection.shorten(sql)) {
+                do { return try runtime.readOnlyQuery(db, sql, parameters) } catch { throw withAbortedTransactionHint(error) }
+            } outcome: { Format.plural($0.rowCount, "row") }
+        } catch {
+            try? runtime.keepRunLock(db)
+            throw error
+        }
+        try runtime.keepRunLock(db) // a read-only statement can still release the run lock
         try checkFitsMemory(result, call: call, db: db)
         return [SQLValues.luaRows(result)]
     }
