@@ -218,14 +218,14 @@ function confirm(message) end
 ---@param message string why
 function abort(message) end
 
----Empties the schemas: drops every object in them (and the objects elsewhere that hang off them, such as a trigger on auth.users), keeping each schema itself with exactly the owner, grants, default privileges and comment it had. With public, the team's policies and triggers on auth/storage tables go too (never the platform's own). Refuses a production database outright; never touches a platform schema.
+---Empties the schemas: drops every object in them (and the objects elsewhere that hang off them, such as a trigger on auth.users), keeping each schema itself with exactly the owner, grants, default privileges and comment it had. With public, the team's policies, triggers, grants and comments on auth/storage tables go too (never the platform's own). Refuses a production database outright; never touches a platform schema.
 ---@param db database the database to empty
 ---@param opts? {schemas?: string[]}
 --- * `schemas`: the schemas (default {"public"}); platform schemas are refused
 ---@return NukeResult
 function nuke(db, opts) end
 
----Makes dst's schemas structurally identical to src's (every object kind, grants and comments, and the objects in other schemas that depend on them), read from the catalogs; with public, also the team's policies, triggers and RLS switches on auth/storage tables. Triggers that call out (webhooks) are listed with a warning. Inside transaction() the indexes, keys and triggers are added after restore() has loaded the rows.
+---Makes dst's schemas structurally identical to src's (every object kind, grants and comments, and the objects in other schemas that depend on them), read from the catalogs; with public, also the team's policies, triggers, grants, comments and RLS switches on auth/storage tables (what the team created in those schemas is named, not carried). Triggers that call out (webhooks) are listed with a warning. Inside transaction() the indexes, keys and triggers are added after restore() has loaded the rows.
 ---@param src database the source
 ---@param dst database the target
 ---@param opts? {schemas?: string[], allow_production?: boolean, webhooks?: string}
@@ -235,7 +235,7 @@ function nuke(db, opts) end
 ---@return CloneResult
 function clone_schema(src, dst, opts) end
 
----Compares two live schemas (reads only; runs in a dry run), with public also the team's policies, triggers and RLS switches on auth/storage tables. Returns {empty, changes, summary, sql, notes}: sql is the migration that brings b to a, with hazards flagged in comments; notes (pg_cron job drift) never make it non-empty.
+---Compares two live schemas (reads only; runs in a dry run), with public also the team's policies, triggers, grants, comments and RLS switches on auth/storage tables. Returns {empty, changes, summary, sql, notes}: sql is the migration that brings b to a, with hazards flagged in comments; notes (pg_cron job drift, objects in auth/storage only one side has) never make it non-empty.
 ---@param a database the reference (e.g. dev)
 ---@param b database the one to bring to a (e.g. prod)
 ---@param opts? {schemas?: string[]}

@@ -32,6 +32,8 @@ public struct SupabaseFixture {
     private static func createRolesOnce(_ admin: PGConnection) throws {
         roleLock.lock(); defer { roleLock.unlock() }
         try admin.execute(SampleProject.roles)
+        // A role of the team's own, as teams add for reporting tools.
+        try admin.execute("DO $$ BEGIN CREATE ROLE reporting_role NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
     }
 
     public var environment: [String: String] {

@@ -5,8 +5,10 @@
 /// Written by us from the shapes that Supabase's published migrations produce, not copied
 /// from them. Followed:
 /// - supabase/auth `migrations/` up to `20250101111726_add_web3_nonce_table` (tables, enums,
-///   partial unique indexes, `enable_rls_update_grants` of 20240612: RLS on every auth table,
-///   SELECT … WITH GRANT OPTION to postgres), all owned by `supabase_auth_admin`;
+///   partial unique indexes, the SSO/SAML tables of 20221021 as later migrations left them,
+///   `enable_rls_update_grants` of 20240612: RLS on every auth table,
+///   SELECT … WITH GRANT OPTION to postgres) and the comments GoTrue writes ("Auth: …"),
+///   all owned by `supabase_auth_admin`;
 /// - supabase/storage `migrations/tenant/` from `0002-storage-schema` through the bucket and
 ///   object columns of 0007 (public), 0011 (avif), 0012/0014 (limits, bytes), 0017 (owner_id),
 ///   0021/0022 (S3 multipart), 0025 (user_metadata), 0037 (bucket name length) and 0038
@@ -140,6 +142,57 @@ public enum SupabasePlatform {
           created_at timestamptz, updated_at timestamptz, authentication_method text NOT NULL, auth_code_issued_at timestamptz
         );
         CREATE INDEX idx_auth_code ON auth.flow_state (auth_code);
+        CREATE TABLE auth.sso_providers (
+          id uuid PRIMARY KEY, resource_id text, created_at timestamptz, updated_at timestamptz,
+          CONSTRAINT "resource_id not empty" CHECK (resource_id = null OR char_length(resource_id) > 0)
+        );
+        CREATE UNIQUE INDEX sso_providers_resource_id_idx ON auth.sso_providers (lower(resource_id));
+        CREATE TABLE auth.sso_domains (
+          id uuid PRIMARY KEY, sso_provider_id uuid NOT NULL REFERENCES auth.sso_providers (id) ON DELETE CASCADE,
+          domain text NOT NULL, created_at timestamptz, updated_at timestamptz,
+          CONSTRAINT "domain not empty" CHECK (char_length(domain) > 0)
+        );
+        CREATE INDEX sso_domains_sso_provider_id_idx ON auth.sso_domains (sso_provider_id);
+        CREATE UNIQUE INDEX sso_domains_domain_idx ON auth.sso_domains (lower(domain));
+        CREATE TABLE auth.saml_providers (
+          id uuid PRIMARY KEY, sso_provider_id uuid NOT NULL REFERENCES auth.sso_providers (id) ON DELETE CASCADE,
+          entity_id text NOT NULL UNIQUE, metadata_xml text NOT NULL, metadata_url text, attribute_mapping jsonb,
+          created_at timestamptz, updated_at timestamptz, name_id_format text,
+          CONSTRAINT "metadata_xml not empty" CHECK (char_length(metadata_xml) > 0),
+          CONSTRAINT "metadata_url not empty" CHECK (metadata_url = null OR char_length(metadata_url) > 0),
+          CONSTRAINT "entity_id not empty" CHECK (char_length(entity_id) > 0)
+        );
+        CREATE INDEX saml_providers_sso_provider_id_idx ON auth.saml_providers (sso_provider_id);
+        CREATE TABLE auth.saml_relay_states (
+          id uuid PRIMARY KEY, sso_provider_id uuid NOT NULL REFERENCES auth.sso_providers (id) ON DELETE CASCADE,
+          request_id text NOT NULL, for_email text, redirect_to text, created_at timestamptz, updated_at timestamptz,
+          flow_state_id uuid DEFAULT NULL REFERENCES auth.flow_state (id) ON DELETE CASCADE,
+          CONSTRAINT "request_id not empty" CHECK (char_length(request_id) > 0)
+        );
+        CREATE INDEX saml_relay_states_sso_provider_id_idx ON auth.saml_relay_states (sso_provider_id);
+        CREATE INDEX saml_relay_states_for_email_idx ON auth.saml_relay_states (for_email);
+        COMMENT ON TABLE auth.sso_providers IS 'Auth: Manages SSO identity provider information; see saml_providers for SAML.';
+        COMMENT ON COLUMN auth.sso_providers.resource_id IS 'Auth: Uniquely identifies a SSO provider according to a user-chosen resource ID (case insensitive), useful in infrastructure as code.';
+        COMMENT ON TABLE auth.sso_domains IS 'Auth: Manages SSO email address domain mapping to an SSO Identity Provider.';
+        COMMENT ON TABLE auth.saml_providers IS 'Auth: Manages SAML Identity Provider connections.';
+        COMMENT ON TABLE auth.saml_relay_states IS 'Auth: Contains SAML Relay State information for each Service Provider initiated login.';
+
+        COMMENT ON TABLE auth.refresh_tokens IS 'Auth: Store of tokens used to refresh JWT tokens once they expire.';
+        COMMENT ON TABLE auth.instances IS 'Auth: Manages users across multiple sites.';
+        COMMENT ON TABLE auth.audit_log_entries IS 'Auth: Audit trail for user actions.';
+        COMMENT ON TABLE auth.schema_migrations IS 'Auth: Manages updates to the auth system.';
+        COMMENT ON TABLE auth.identities IS 'Auth: Stores identities associated to a user.';
+        COMMENT ON TABLE auth.sessions IS 'Auth: Stores session data associated to a user.';
+        COMMENT ON TABLE auth.mfa_factors IS 'auth: stores metadata about factors';
+        COMMENT ON TABLE auth.mfa_challenges IS 'auth: stores metadata about challenge requests made';
+        COMMENT ON TABLE auth.mfa_amr_claims IS 'auth: stores authenticator method reference claims for multi factor authentication';
+        COMMENT ON TABLE auth.flow_state IS 'stores metadata for pkce logins';
+        COMMENT ON COLUMN auth.sessions.not_after IS 'Auth: Not after is a nullable column that contains a timestamp after which the session should be regarded as expired.';
+        COMMENT ON COLUMN auth.identities.email IS 'Auth: Email is a generated column that references the optional email property in the identity_data';
+        COMMENT ON INDEX auth.users_email_partial_key IS 'Auth: A partial unique index that applies only when is_sso_user is false';
+        COMMENT ON INDEX auth.identities_email_idx IS 'Auth: Ensures indexed queries on the email column';
+        COMMENT ON FUNCTION auth.role() IS 'Deprecated. Use auth.jwt() -> ''role'' instead.';
+        COMMENT ON FUNCTION auth.email() IS 'Deprecated. Use auth.jwt() -> ''email'' instead.';
 
         DO $$ DECLARE t record; BEGIN
           FOR t IN SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'auth'::regnamespace AND c.relkind = 'r' LOOP

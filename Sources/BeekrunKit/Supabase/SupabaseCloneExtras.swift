@@ -90,19 +90,29 @@ enum SupabaseCloneExtras {
             var there = try TeamPlatformObjects.read(try dst.connectionKeepingDeferred(), excluding: outbound.excluded)
             if targetNuked { there = there.filter { $0.dropSQL.isEmpty } } // a planned nuke drops them first
             outbound.team = team
+            // Never silently lost: what the team created in auth/storage itself is named.
+            let theirs = try runtime.snapshot(src) { try UncarriedPlatformObjects.read(try src.connectionOrThrow()) }
+            let ours = try UncarriedPlatformObjects.read(try dst.connectionKeepingDeferred())
+            for line in UncarriedPlatformObjects.warnings(src: theirs, dst: ours, srcName: src.name, dstName: dst.name) {
+                runtime.reporter.warning("clone_schema: " + line)
+            }
             outbound.teamLines = TeamPlatformObjects.compare(a: team, b: there).changes.map {
-                ($0.change == .drop ? "- drop " : $0.change == .add ? "+ create " : "~ alter ") + "\($0.kind) \($0.name) (the team's, on a platform table)"
+                ($0.change == .drop ? "- " : $0.change == .add ? "+ " : "~ ") + "\($0.kind) \($0.name) (the team's, on a platform table)"
             }
         }
         return outbound
     }
 
-    /// What `nuke` adds: drop the team's policies and triggers on platform tables.
+    /// What `nuke` adds: drop the team's policies and triggers on platform tables, revoke its
+    /// grants there and put the platform's comments back.
     static func nukeStatements(_ connection: PGConnection, _ schemas: [String], excluding dependents: [DependentObject]) throws
         -> (statements: [String], planLines: [String]) {
         guard coversPlatformTables(schemas) else { return ([], []) }
         let objects = try TeamPlatformObjects.read(connection, excluding: identities(dependents)).filter { !$0.dropSQL.isEmpty }
-        return (objects.map(\.dropSQL), objects.map { "- drop \($0.kind) \($0.identity) (the team's, on a platform table)" })
+        return (objects.map(\.dropSQL), objects.map { o in
+            let verb = o.kind == "grant" ? "revoke" : o.kind == "comment" ? "reset" : "drop"
+            return "- \(verb) \(o.kind) \(o.identity) (the team's, on a platform table)"
+        })
     }
 
     /// diff's result with the team's objects on platform tables compared too; their SQL comes
@@ -121,10 +131,17 @@ enum SupabaseCloneExtras {
         return result
     }
 
-    /// Cron-job drift between the two databases, as notes for diff's summary.
-    static func diffNotes(_ a: DatabaseHandle, _ b: DatabaseHandle, _ runtime: Runtime) throws -> [String] {
+    /// Cron-job drift between the two databases, and (with public) the objects in their
+    /// platform schemas that only one has, as notes for diff's summary.
+    static func diffNotes(_ a: DatabaseHandle, _ b: DatabaseHandle, _ schemas: [String], _ runtime: Runtime) throws -> [String] {
         let left = try runtime.snapshot(a) { try PlatformState.read(try a.connectionOrThrow()) }
         let right = try runtime.snapshot(b) { try PlatformState.read(try b.connectionOrThrow()) }
-        return PlatformState.cronNotes(a: left, b: right, aName: a.name, bName: b.name)
+        var notes = PlatformState.cronNotes(a: left, b: right, aName: a.name, bName: b.name)
+        if coversPlatformTables(schemas) {
+            let x = try runtime.snapshot(a) { try UncarriedPlatformObjects.read(try a.connectionOrThrow()) }
+            let y = try runtime.snapshot(b) { try UncarriedPlatformObjects.read(try b.connectionOrThrow()) }
+            notes += UncarriedPlatformObjects.notes(a: x, b: y, aName: a.name, bName: b.name)
+        }
+        return notes
     }
 }

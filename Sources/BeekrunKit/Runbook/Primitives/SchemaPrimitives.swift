@@ -20,7 +20,7 @@ enum SchemaPrimitives {
         "nuke",
         summary: "Empties the schemas: drops every object in them (and the objects elsewhere that hang off them, "
             + "such as a trigger on auth.users), keeping each schema itself with exactly the owner, grants, default "
-            + "privileges and comment it had. With public, the team's policies and triggers on auth/storage tables go too "
+            + "privileges and comment it had. With public, the team's policies, triggers, grants and comments on auth/storage tables go too "
             + "(never the platform's own). Refuses a production database outright; never touches a platform schema.",
         parameters: [.init("db", "database", "the database to empty")],
         options: [schemasOption],
@@ -56,7 +56,7 @@ enum SchemaPrimitives {
         "clone_schema",
         summary: "Makes dst's schemas structurally identical to src's (every object kind, grants and comments, and the "
             + "objects in other schemas that depend on them), read from the catalogs; with public, also the team's policies, "
-            + "triggers and RLS switches on auth/storage tables. Triggers that call out (webhooks) are listed with a warning. "
+            + "triggers, grants, comments and RLS switches on auth/storage tables (what the team created in those schemas is named, not carried). Triggers that call out (webhooks) are listed with a warning. "
             + "Inside transaction() the indexes, keys and triggers are added after restore() has loaded the rows.",
         parameters: [.init("src", "database", "the source"), .init("dst", "database", "the target")],
         options: [schemasOption, allowProductionOption, SupabaseCloneExtras.webhooksOption],
@@ -86,6 +86,9 @@ enum SchemaPrimitives {
         let outbound = try SupabaseCloneExtras.outbound(options, src, dst, schemas, runtime,
                                                         plan: plan, targetNuked: alreadyNuked || runtime.wasPlannedNuked(dst, schemas))
         step.planLines += outbound.teamLines
+        step.counts.add += outbound.teamLines.filter { $0.hasPrefix("+") }.count
+        step.counts.change += outbound.teamLines.filter { $0.hasPrefix("~") }.count
+        step.counts.destroy += outbound.teamLines.filter { $0.hasPrefix("-") }.count
         try runtime.perform(step, predicted: {}, apply: {
             let connection = try dst.connectionKeepingDeferred()
             if dst.transactionDepth > 0 {
@@ -107,9 +110,9 @@ enum SchemaPrimitives {
 
     static let diff = Primitive(
         "diff",
-        summary: "Compares two live schemas (reads only; runs in a dry run), with public also the team's policies, triggers "
-            + "and RLS switches on auth/storage tables. Returns {empty, changes, summary, sql, notes}: "
-            + "sql is the migration that brings b to a, with hazards flagged in comments; notes (pg_cron job drift) never make it non-empty.",
+        summary: "Compares two live schemas (reads only; runs in a dry run), with public also the team's policies, triggers, "
+            + "grants, comments and RLS switches on auth/storage tables. Returns {empty, changes, summary, sql, notes}: "
+            + "sql is the migration that brings b to a, with hazards flagged in comments; notes (pg_cron job drift, objects in auth/storage only one side has) never make it non-empty.",
         parameters: [.init("a", "database", "the reference (e.g. dev)"), .init("b", "database", "the one to bring to a (e.g. prod)")],
         options: [schemasOption],
         returns: "Diff"
@@ -121,11 +124,11 @@ enum SchemaPrimitives {
         let result = try runtime.read("diff \(a.name) ↔ \(b.name)", schemas.joined(separator: ", ")) {
             let left = try runtime.snapshot(a) { try CatalogReader.read(try a.connectionOrThrow(), schemas: schemas) }
             let right = try runtime.snapshot(b) { try CatalogReader.read(try b.connectionOrThrow(), schemas: schemas) }
-            // The team's policies, triggers and RLS switches on auth/storage tables (Supabase/).
+            // The team's policies, triggers, grants, comments and RLS switches on auth/storage tables (Supabase/).
             return try SupabaseCloneExtras.withTeamObjects(Diff.compare(a: left, b: right), a, b, left, right, schemas, runtime)
         } outcome: { $0.isEmpty ? "identical" : Format.plural($0.changes.count, "difference") }
         // Cron jobs are not schema and never copied, but their drift is worth a note (Supabase/).
-        let notes = try SupabaseCloneExtras.diffNotes(a, b, runtime)
+        let notes = try SupabaseCloneExtras.diffNotes(a, b, schemas, runtime)
         let changes = result.changes.map { change -> LuaValue in
             .record([("kind", .string(change.kind)), ("name", .string(change.name)),
                      ("change", .string(change.change.rawValue)), ("detail", .string(change.detail))])
