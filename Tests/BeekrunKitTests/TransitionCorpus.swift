@@ -333,6 +333,64 @@ enum TransitionCorpus {
         Transition("columns reordered", "CREATE TABLE public.t (a int, b text);", "CREATE TABLE public.t (b text, a int);", columnOrder: true),
     ]
 
+    /// Causes found by running public corpora of other diff tools against us (each pair is our
+    /// own, written for the cause; each failed before its fix).
+    static let outsideLessons: [Transition] = [
+        // A SQL function with a string body is checked when created; what it names may come later.
+        Transition("sql function body names a view made later", "CREATE TABLE public.base (n text);",
+                   "CREATE TABLE public.base (n text); CREATE VIEW public.names AS SELECT n FROM public.base; CREATE FUNCTION public.all_names() RETURNS SETOF text LANGUAGE sql AS 'SELECT n FROM public.names';"),
+        // What depends on a dropped object goes first, even when its own text is the same.
+        Transition("view kept over a table that becomes a view",
+                   "CREATE TABLE public.src (id int, label text); CREATE VIEW public.reader AS SELECT id, label FROM public.src;",
+                   "CREATE TABLE public.src_rows (id int, label text); CREATE VIEW public.src AS SELECT id, label FROM public.src_rows; CREATE VIEW public.reader AS SELECT id, label FROM public.src;"),
+        Transition("function returning the rows of a table that goes",
+                   "CREATE TABLE public.members (id int, name text); CREATE FUNCTION public.every_member() RETURNS SETOF public.members LANGUAGE sql AS 'SELECT * FROM public.members';", ""),
+        Transition("composite over a domain, both go",
+                   "CREATE DOMAIN public.cents AS bigint CHECK (VALUE >= 0); CREATE TYPE public.line_item AS (sku text, price public.cents);", ""),
+        Transition("domain check calling a function whose argument is renamed",
+                   "CREATE FUNCTION public.ok_code(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT length(v) > 0'; CREATE DOMAIN public.code AS text CONSTRAINT code_ok CHECK (public.ok_code(VALUE));",
+                   "CREATE FUNCTION public.ok_code(input text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT length(input) > 0'; CREATE DOMAIN public.code AS text CONSTRAINT code_ok CHECK (public.ok_code(VALUE));"),
+        Transition("rule calling a function whose return type changes",
+                   "CREATE TABLE public.journal (msg text); CREATE TABLE public.events (name text); CREATE FUNCTION public.tag(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT ''e:'' || $1'; CREATE RULE keep_log AS ON INSERT TO public.events DO ALSO INSERT INTO public.journal (msg) VALUES (public.tag(new.name));",
+                   "CREATE TABLE public.journal (msg text); CREATE TABLE public.events (name text); CREATE FUNCTION public.tag(text) RETURNS varchar LANGUAGE sql IMMUTABLE AS 'SELECT ''e:'' || $1'; CREATE RULE keep_log AS ON INSERT TO public.events DO ALSO INSERT INTO public.journal (msg) VALUES (public.tag(new.name));"),
+        Transition("policy naming a view that is re-created",
+                   "CREATE TABLE public.accounts (id int, live boolean); ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY; CREATE VIEW public.live_ids AS SELECT id FROM public.accounts WHERE live; CREATE POLICY only_live ON public.accounts USING (id IN (SELECT id FROM public.live_ids));",
+                   "CREATE TABLE public.accounts (id int, live boolean); ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY; CREATE VIEW public.live_ids AS SELECT id, live FROM public.accounts WHERE live; CREATE POLICY only_live ON public.accounts USING (id IN (SELECT id FROM public.live_ids));"),
+        // Enums cast only to and from text.
+        Transition("column moves from one enum to another",
+                   "CREATE TYPE public.colour AS ENUM ('red', 'blue'); CREATE TYPE public.shade AS ENUM ('red', 'blue'); CREATE TABLE public.paint (c public.colour DEFAULT 'red');",
+                   "CREATE TYPE public.colour AS ENUM ('red', 'blue'); CREATE TYPE public.shade AS ENUM ('red', 'blue'); CREATE TABLE public.paint (c public.shade DEFAULT 'red');"),
+        Transition("text column with a default becomes an enum",
+                   "CREATE TYPE public.level AS ENUM ('low', 'high'); CREATE TABLE public.job (lvl text DEFAULT 'low');",
+                   "CREATE TYPE public.level AS ENUM ('low', 'high'); CREATE TABLE public.job (lvl public.level DEFAULT 'low');"),
+        Transition("enum re-created under a check and an index predicate naming a value",
+                   "CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy'); CREATE TABLE public.p (id int, m public.mood, CONSTRAINT not_sad CHECK (m <> 'sad')); CREATE INDEX p_happy ON public.p (id) WHERE m = 'happy';",
+                   "CREATE TYPE public.mood AS ENUM ('sad', 'happy'); CREATE TABLE public.p (id int, m public.mood, CONSTRAINT not_sad CHECK (m <> 'sad')); CREATE INDEX p_happy ON public.p (id) WHERE m = 'happy';"),
+        Transition("range column whose subtype changes",
+                   "CREATE TYPE public.span AS RANGE (subtype = int4); CREATE TABLE public.booking (id int, s public.span);",
+                   "CREATE TYPE public.span AS RANGE (subtype = int8); CREATE TABLE public.booking (id int, s public.span);"),
+        // Partitions and inheritance children leave before their parent's columns change.
+        Transition("partition leaves while its parent gains a column",
+                   "CREATE TABLE public.m (at date NOT NULL, v int) PARTITION BY RANGE (at); CREATE TABLE public.m_1 PARTITION OF public.m FOR VALUES FROM ('2024-01-01') TO ('2024-02-01'); CREATE TABLE public.m_2 PARTITION OF public.m FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');",
+                   "CREATE TABLE public.m (at date NOT NULL, v int, extra text) PARTITION BY RANGE (at); CREATE TABLE public.m_1 PARTITION OF public.m FOR VALUES FROM ('2024-01-01') TO ('2024-02-01'); CREATE TABLE public.m_2 (at date NOT NULL, v int);"),
+        Transition("inherited column kept by the child when the parent drops it",
+                   "CREATE TABLE public.stamped (at date, extra int); CREATE TABLE public.kid (k int) INHERITS (public.stamped);",
+                   "CREATE TABLE public.stamped (at date); CREATE TABLE public.kid (k int) INHERITS (public.stamped); ALTER TABLE public.kid ADD COLUMN extra int;", columnOrder: true),
+        // Sequences owned by columns follow those columns.
+        Transition("serial column dropped from a kept table", "CREATE TABLE public.w (label text, id serial PRIMARY KEY);", "CREATE TABLE public.w (label text);"),
+        Transition("sequence owned by a column added with it", "CREATE TABLE public.u (name text);",
+                   "CREATE SEQUENCE public.u_seq; CREATE TABLE public.u (name text, id bigint DEFAULT nextval('public.u_seq')); ALTER SEQUENCE public.u_seq OWNED BY public.u.id;"),
+        Transition("sequence moves to a new table's column",
+                   "CREATE TABLE public.t1 (id int PRIMARY KEY); CREATE SEQUENCE public.counter OWNED BY public.t1.id;",
+                   "CREATE TABLE public.t2 (id int PRIMARY KEY); CREATE SEQUENCE public.counter OWNED BY public.t2.id;"),
+        // Default privileges of a schema that goes, go with it.
+        Transition("default privileges in a schema that goes", "",
+                   "CREATE SCHEMA other; ALTER DEFAULT PRIVILEGES IN SCHEMA other GRANT SELECT ON TABLES TO anon;"),
+        Transition("foreign table columns change",
+                   "CREATE FOREIGN DATA WRAPPER corpus_w; CREATE SERVER corpus_s FOREIGN DATA WRAPPER corpus_w; CREATE FOREIGN TABLE public.ft (id int, old_col text) SERVER corpus_s;",
+                   "CREATE FOREIGN DATA WRAPPER corpus_w; CREATE SERVER corpus_s FOREIGN DATA WRAPPER corpus_w; CREATE FOREIGN TABLE public.ft (id bigint, new_col int DEFAULT 0 NOT NULL) SERVER corpus_s;"),
+    ]
+
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
-        + publications + sequences + privileges + dependencies + columnOrder
+        + publications + sequences + privileges + dependencies + columnOrder + outsideLessons
 }

@@ -138,9 +138,29 @@ extension CatalogReader {
             from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid
             join pg_class k on k.oid = p.polrelid join pg_namespace n on n.oid = k.relnamespace
             where d.refclassid = 'pg_proc'::regclass and d.deptype = 'n' and $1::text[] is not null
+            union all
+            select d.refobjid::text, concat_ws(chr(1), 'rule', n.nspname, k.relname, w.rulename)
+            from pg_depend d join pg_rewrite w on d.classid = 'pg_rewrite'::regclass and w.oid = d.objid
+            join pg_class k on k.oid = w.ev_class join pg_namespace n on n.oid = k.relnamespace
+            where d.refclassid = 'pg_proc'::regclass and d.deptype = 'n' and w.rulename <> '_RETURN'
+            union all
+            select d.refobjid::text, concat_ws(chr(1), 'domain constraint', n.nspname, t.typname, k.conname)
+            from pg_depend d join pg_constraint k on d.classid = 'pg_constraint'::regclass and k.oid = d.objid
+            join pg_type t on t.oid = k.contypid join pg_namespace n on n.oid = t.typnamespace
+            where d.refclassid = 'pg_proc'::regclass and d.deptype = 'n'
             """)
         for row in users.rows {
             model.routineUsers[ObjectRef(CatalogClass.pgProc, UInt32(row[0]!)!), default: []].insert(row[1]!)
+        }
+        // Policies naming a view or table in their expressions (not the table they are on).
+        let relationUsers = try c.query("""
+            select d.refobjid::text, concat_ws(chr(1), 'policy', n.nspname, k.relname, p.polname)
+            from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid
+            join pg_class k on k.oid = p.polrelid join pg_namespace n on n.oid = k.relnamespace
+            where d.refclassid = 'pg_class'::regclass and d.deptype = 'n' and d.refobjid <> p.polrelid and $1::text[] is not null
+            """)
+        for row in relationUsers.rows {
+            model.routineUsers[ObjectRef(CatalogClass.pgClass, UInt32(row[0]!)!), default: []].insert(row[1]!)
         }
         // A partition is created after its parent; pg_depend records that as automatic.
         let byName = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0.ref) }, uniquingKeysWith: { a, _ in a })

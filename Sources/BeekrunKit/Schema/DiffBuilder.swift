@@ -291,6 +291,19 @@ struct DiffBuilder {
         add(g1.post)
         add(g2.post)
         add(postForeignKeys); add(postOther); add(grants)
+        if out.contains(where: { Self.checksBodyAtCreate($0.sql) }) {
+            out.insert(Statement(sql: "SET check_function_bodies = false;"), at: 0)
+            out.append(Statement(sql: "RESET check_function_bodies;"))
+        }
         return out
+    }
+
+    /// A SQL-language function with a string body is parsed and checked when created: a table
+    /// or view its body names must exist already, and pg_depend records no such use to order
+    /// by. As pg_dump does, the migration turns that check off (for its session) while it runs.
+    static func checksBodyAtCreate(_ sql: String) -> Bool {
+        guard sql.hasPrefix("CREATE OR REPLACE FUNCTION") || sql.hasPrefix("CREATE FUNCTION")
+                || sql.hasPrefix("CREATE OR REPLACE PROCEDURE") || sql.hasPrefix("CREATE PROCEDURE") else { return false }
+        return sql.contains("\n LANGUAGE sql\n") && !sql.contains("BEGIN ATOMIC")
     }
 }

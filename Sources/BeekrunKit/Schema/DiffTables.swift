@@ -113,7 +113,8 @@ extension DiffBuilder {
         if boundA != boundB {
             note("table", n, .alter, "partition of \(boundB ?? "none") → \(boundA ?? "none")")
             if let p = u.partitionOf {
-                tableAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) DETACH PARTITION \(n);"))
+                // Before any column change: a column the parent gains must not reach it.
+                preAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) DETACH PARTITION \(n);"))
             }
             if let p = t.partitionOf {
                 tableAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) ATTACH PARTITION \(n) \(p.bound);",
@@ -152,8 +153,27 @@ extension DiffBuilder {
         }
     }
 
+    /// Whether `type` (or its element type) is an enum of `model`.
+    static func isEnum(_ type: String, in model: SchemaModel) -> Bool {
+        let base = type.hasSuffix("[]") ? String(type.dropLast(2)) : type
+        return model.types.contains { t in
+            if case .enumeration = t.kind { return t.qualified == base }
+            return false
+        }
+    }
+
+    /// The USING expression of a column type change. Enums cast to and from text only: an enum
+    /// to another enum (or to a domain or text-like type) goes through text.
+    func castUsing(_ col: String, from old: String, to new: String) -> String {
+        guard Self.isEnum(old, in: b) || Self.isEnum(new, in: a) else { return "\(col)::\(new)" }
+        let array = old.hasSuffix("[]") && new.hasSuffix("[]")
+        return "\(col)::text\(array ? "[]" : "")::\(new)"
+    }
+
     mutating func compareColumns(_ t: TableInfo, _ u: TableInfo, formatter: DDLGenerator) {
         let n = t.qualified
+        // ALTER TABLE refuses column changes of a foreign table.
+        let alterTable = t.foreignServer != nil ? "ALTER FOREIGN TABLE" : "ALTER TABLE"
         let x = Self.keyed(t.columns, \.name), y = Self.keyed(u.columns, \.name)
         // A partition's inherited columns follow its parent.
         // So do the columns a child inherits (INHERITS), and a typed table's, which its type makes.
@@ -164,21 +184,23 @@ extension DiffBuilder {
             let q = "\(n).\(SQL.quoteIdent(c.name))"
             note("column", q, .add, c.type)
             let rewrites = c.generatedExpr != nil || c.identity != nil
-            tableAlters.append(Statement(sql: "ALTER TABLE \(n) ADD COLUMN " + formatter.columnDefinition(c, table: t).dropFirst(4) + ";",
+            tableAlters.append(Statement(sql: "\(alterTable) \(n) ADD COLUMN " + formatter.columnDefinition(c, table: t).dropFirst(4) + ";",
                                          hazard: rewrites ? "rewrites the table (ACCESS EXCLUSIVE lock)" : nil))
             if let cm = c.comment { grants.append(Statement(sql: "COMMENT ON COLUMN \(q) IS \(SQL.quoteLiteral(cm));")) }
             columnPrivileges(n, c.name, c.acl, nil)
         }
         for c in u.columns where x[c.name] == nil && !(isPartition && !c.isLocal) && !typed {
             note("column", "\(n).\(SQL.quoteIdent(c.name))", .drop)
-            tableAlters.append(Statement(sql: "ALTER TABLE \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
+            // A child (INHERITS) that keeps the column keeps it as its own: ONLY leaves it there.
+            let childKeeps = u.partitionKey == nil && a.tables.contains { $0.inherits.contains(n) && $0.columns.contains { $0.name == c.name } }
+            tableAlters.append(Statement(sql: "\(alterTable) \(childKeeps ? "ONLY " : "")\(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
                                          hazard: "drops column \(c.name) with its data"))
         }
         let readded = readdedColumns[n] ?? []
         var readdLater: [(TableInfo, Column)] = []
         // Dropped first: a generated column over a column whose type changes blocks the change.
         for c in t.columns where readded.contains(c.name) && y[c.name] != nil {
-            tableAlters.append(Statement(sql: "ALTER TABLE \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
+            tableAlters.append(Statement(sql: "\(alterTable) \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
                                          hazard: "drops generated column \(c.name) to add it again with its new definition (PostgreSQL 15 cannot change it in place); it moves to the end of the table"))
         }
         for c in t.columns {
@@ -192,9 +214,18 @@ extension DiffBuilder {
             }
             if !inherited && (c.type != d.type || c.collation != d.collation) {
                 note("column", q, .alter, "type \(d.type) → \(c.type)")
-                // A generated column takes no USING: it is computed again.
-                tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) TYPE \(c.type)"
-                                             + (c.collation.map { " COLLATE \($0)" } ?? "") + (c.generatedExpr == nil ? " USING \(col)::\(c.type)" : "") + ";",
+                // A default does not cast to or from an enum: it comes off first and back after.
+                let throughText = Self.isEnum(d.type, in: b) || Self.isEnum(c.type, in: a)
+                let resetDefault = throughText && d.defaultExpr != nil && c.generatedExpr == nil
+                if resetDefault { tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) DROP DEFAULT;")) }
+                defer {
+                    if resetDefault, let e = c.defaultExpr, e == d.defaultExpr {
+                        tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) SET DEFAULT \(e);"))
+                    }
+                }
+                // A generated column takes no USING: it is computed again; a foreign table none either.
+                tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) TYPE \(c.type)"
+                                             + (c.collation.map { " COLLATE \($0)" } ?? "") + (c.generatedExpr == nil && t.foreignServer == nil ? " USING " + castUsing(col, from: d.type, to: c.type) : "") + ";",
                                              hazard: "rewrites the table (ACCESS EXCLUSIVE lock); fails if a value does not convert"))
             }
             // An identity column has no default: take the identity away before setting one, and
@@ -210,14 +241,14 @@ extension DiffBuilder {
                         if let seq, b.sequences.contains(where: { !$0.isIdentity && $0.qualified == seq.qualified }) {
                             identityStatements.append(Statement(sql: "DROP SEQUENCE \(seq.qualified);", hazard: "the identity restarts at its start value"))
                         }
-                        var sql = "ALTER TABLE \(n) ALTER COLUMN \(col) ADD GENERATED \(kind == "a" ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
+                        var sql = "\(alterTable) \(n) ALTER COLUMN \(col) ADD GENERATED \(kind == "a" ? "ALWAYS" : "BY DEFAULT") AS IDENTITY"
                         if let seq { sql += " (SEQUENCE NAME \(seq.qualified)" + formatter.sequenceOptions(seq).replacingOccurrences(of: "\n   ", with: "") + ")" }
                         identityStatements.append(Statement(sql: sql + ";"))
                     } else {
-                        identityStatements.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) SET GENERATED \(kind == "a" ? "ALWAYS" : "BY DEFAULT");"))
+                        identityStatements.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) SET GENERATED \(kind == "a" ? "ALWAYS" : "BY DEFAULT");"))
                     }
                 } else {
-                    identityStatements.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) DROP IDENTITY;"))
+                    identityStatements.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) DROP IDENTITY;"))
                     // identity → serial: the identity's sequence went with it; make a's.
                     let old = b.sequences.first { $0.isIdentity && $0.ownedBy?.schema == u.schema && $0.ownedBy?.table == u.name && $0.ownedBy?.column == c.name }
                     if let old, let seq = a.sequences.first(where: { !$0.isIdentity && $0.qualified == old.qualified }) {
@@ -234,15 +265,15 @@ extension DiffBuilder {
             if c.generatedExpr != d.generatedExpr {
                 note("column", q, .alter, "generated expression \(d.generatedExpr ?? "none") → \(c.generatedExpr ?? "none")")
                 if c.generatedExpr == nil {
-                    tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) DROP EXPRESSION;"))
+                    tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) DROP EXPRESSION;"))
                 } else {
-                    tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) SET EXPRESSION AS (\(c.generatedExpr!));",
+                    tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) SET EXPRESSION AS (\(c.generatedExpr!));",
                                                  hazard: "rewrites the table (ACCESS EXCLUSIVE lock)"))
                 }
             }
             if c.generatedExpr == nil && c.defaultExpr != d.defaultExpr {
                 note("column", q, .alter, "default \(d.defaultExpr ?? "none") → \(c.defaultExpr ?? "none")")
-                tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) " + (c.defaultExpr.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT") + ";"))
+                tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) " + (c.defaultExpr.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT") + ";"))
             }
             let parentNotNull: (SchemaModel, TableInfo) -> Bool? = { model, table in
                 table.partitionOf.flatMap { p in model.tables.first { $0.schema == p.schema && $0.name == p.name } }?
@@ -252,7 +283,7 @@ extension DiffBuilder {
             let followsParent = inherited && parentNotNull(a, t) == c.notNull && parentNotNull(b, u) == d.notNull && c.notNull != d.notNull
             if c.notNull != d.notNull && !followsParent {
                 note("column", q, .alter, c.notNull ? "NOT NULL added" : "NOT NULL removed")
-                tableAlters.append(Statement(sql: "ALTER TABLE \(n) ALTER COLUMN \(col) \(c.notNull ? "SET" : "DROP") NOT NULL;",
+                tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) \(c.notNull ? "SET" : "DROP") NOT NULL;",
                                              hazard: c.notNull ? "scans the table under an ACCESS EXCLUSIVE lock; fails if NULLs exist" : nil))
             }
             if !identityFirst { tableAlters += identityStatements }
@@ -290,7 +321,7 @@ extension DiffBuilder {
         }
         for (t, c) in readdLater {
             let q = "\(n).\(SQL.quoteIdent(c.name))"
-            tableAlters.append(Statement(sql: "ALTER TABLE \(n) ADD COLUMN " + formatter.columnDefinition(c, table: t).dropFirst(4) + ";",
+            tableAlters.append(Statement(sql: "\(alterTable) \(n) ADD COLUMN " + formatter.columnDefinition(c, table: t).dropFirst(4) + ";",
                                          hazard: "rewrites the table (ACCESS EXCLUSIVE lock)"))
             for setting in c.settings {
                 tableAlters.append(Statement(sql: "ALTER TABLE ONLY \(n) ALTER COLUMN \(SQL.quoteIdent(c.name)) \(setting);"))
@@ -312,6 +343,13 @@ extension DiffBuilder {
         func key(_ k: ConstraintInfo) -> String { "\(k.onDomain ? "domain" : "table") \(k.qualifiedTable) \(k.name)" }
         let x = Self.keyed(a.constraints.filter(kept), key), y = Self.keyed(b.constraints.filter(kept), key)
         let (onlyA, onlyB, both) = Self.split(x, y)
+        // Domain checks calling a routine of b that is dropped or re-created go before it and
+        // come back after the new one.
+        let remade = Set(created.routines.map(\.signature)), routinesA = Set(a.routines.map(\.signature))
+        var domainUsers = Set<String>()
+        for r in b.routines where remade.contains(r.signature) || !routinesA.contains(r.signature) {
+            domainUsers.formUnion(b.routineUsers[r.ref] ?? [])
+        }
         func drop(_ k: ConstraintInfo) {
             let sql = k.onDomain ? "ALTER DOMAIN \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
                                  : "ALTER TABLE \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
@@ -340,6 +378,13 @@ extension DiffBuilder {
         for n in both {
             let k = x[n]!, l = y[n]!
             let name = "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)"
+            if k.onDomain && domainUsers.contains(Self.userKey("domain constraint", l.schema, l.table, l.name)) {
+                note("constraint", name, .alter, "re-created with the function it calls")
+                dropTableParts.append(Statement(sql: "ALTER DOMAIN \(l.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(l.name));"))
+                postKeys.append(Statement(sql: "ALTER DOMAIN \(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);",
+                                          hazard: k.validated ? "checks every column of the domain" : nil))
+                continue
+            }
             if !k.onDomain && rebuiltParts.contains("constraint \(k.qualifiedTable) \(k.name)") {
                 note("constraint", name, .alter, "re-created with the function it calls")
                 dropTableParts.append(Statement(sql: "ALTER TABLE \(l.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(l.name));"))

@@ -14,6 +14,10 @@ extension DiffBuilder {
         for r in b.routines where recreatedRoutines.contains(r.signature) || !routinesA.contains(r.signature) {
             users.formUnion(b.routineUsers[r.ref] ?? [])
         }
+        // So do policies naming a view or table that is dropped or re-created.
+        let viewsA = Set(a.views.map(\.qualified)), tablesA = Set(a.tables.map(\.qualified)), remade = Set(created.views.map(\.qualified))
+        for v in b.views where !viewsA.contains(v.qualified) || remade.contains(v.qualified) { users.formUnion(b.routineUsers[v.ref] ?? []) }
+        for t in b.tables where !tablesA.contains(t.qualified) || recreatedTables.contains(t.qualified) { users.formUnion(b.routineUsers[t.ref] ?? []) }
         func follows(_ t: TriggerInfo) -> Bool { users.contains(Self.userKey("trigger", t.schema, t.table, t.name)) }
         // Policies over a column whose type changes must go before it changes and come back after.
         let retyped = retypedColumns()
@@ -46,12 +50,13 @@ extension DiffBuilder {
         let ra = Self.keyed(a.rules.filter { kept(SQL.qualified($0.schema, $0.table)) }) { "\($0.schema).\($0.table) \($0.name)" }
         let rb = Self.keyed(b.rules.filter { kept(SQL.qualified($0.schema, $0.table)) }) { "\($0.schema).\($0.table) \($0.name)" }
         let (rOnlyA, rOnlyB, rBoth) = Self.split(ra, rb)
-        for k in rOnlyB + rBoth.filter({ ra[$0]! != rb[$0]! }) {
+        let rChanged = rBoth.filter { ra[$0]! != rb[$0]! || users.contains(Self.userKey("rule", rb[$0]!.schema, rb[$0]!.table, rb[$0]!.name)) }
+        for k in rOnlyB + rChanged {
             let r = rb[k]!, table = SQL.qualified(r.schema, r.table)
             if ra[k] == nil { note("rule", "\(SQL.quoteIdent(r.name)) on \(table)", .drop) }
             dropTableParts.append(Statement(sql: "DROP RULE \(SQL.quoteIdent(r.name)) ON \(table);"))
         }
-        for k in rOnlyA + rBoth.filter({ ra[$0]! != rb[$0]! }) {
+        for k in rOnlyA + rChanged {
             let r = ra[k]!, table = SQL.qualified(r.schema, r.table)
             note("rule", "\(SQL.quoteIdent(r.name)) on \(table)", rb[k] == nil ? .add : .alter)
             var sql = r.definition.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -176,6 +181,8 @@ extension DiffBuilder {
             let from = y[k]?.acl ?? [], to = x[k]?.acl ?? []
             guard Set(from) != Set(to) else { continue }
             note("default privileges", k, x[k] == nil ? .drop : y[k] == nil ? .add : .alter)
+            // Those of a schema that goes away go with it (DROP SCHEMA runs first).
+            if x[k] == nil && !d.schema.isEmpty && !a.schemas.contains(where: { $0.name == d.schema }) { continue }
             grants += DefaultPrivileges.statements(d, from: from, to: to).map { Statement(sql: $0) }
         }
     }

@@ -49,6 +49,26 @@ extension DiffBuilder {
         }
     }
 
+    /// `items` ordered so that each comes before what it depends on (a composite before the
+    /// domain of one of its attributes): the order to drop them in. Otherwise stable.
+    static func dependentsFirst<T>(_ items: [T], ref: (T) -> ObjectRef, dependencies: [ObjectRef: Set<ObjectRef>]) -> [T] {
+        let refs = Set(items.map(ref))
+        var done = Set<ObjectRef>(), out: [T] = []
+        let byRef = Dictionary(items.map { (ref($0), $0) }, uniquingKeysWith: { x, _ in x })
+        // Who depends on each item, among the items.
+        var users: [ObjectRef: [ObjectRef]] = [:]
+        for i in items { for d in dependencies[ref(i)] ?? [] where refs.contains(d) && d != ref(i) { users[d, default: []].append(ref(i)) } }
+        func visit(_ r: ObjectRef, _ depth: Int) {
+            guard !done.contains(r), depth < 64 else { return }
+            done.insert(r)
+            for u in users[r] ?? [] { visit(u, depth + 1) }
+            if let item = byRef[r] { out.append(item) }
+        }
+        for i in items { visit(ref(i), 0) }
+        // visit appends an item after its users: users first already.
+        return out
+    }
+
     mutating func compareTypes() {
         let x = Self.keyed(a.types, \.qualified), y = Self.keyed(b.types, \.qualified)
         let (onlyA, onlyB, both) = Self.split(x, y)
@@ -58,7 +78,7 @@ extension DiffBuilder {
             created.types.append(t)
             created.constraints += a.constraints.filter { $0.onDomain && $0.schema == t.schema && $0.table == t.name }
         }
-        for n in onlyB {
+        for n in Self.dependentsFirst(onlyB.map { y[$0]! }, ref: \.ref, dependencies: b.dependencies).map(\.qualified) {
             let t = y[n]!
             note(t.isDomain ? "domain" : "type", n, .drop)
             dropTypes.append(Statement(sql: "DROP \(t.isDomain ? "DOMAIN" : "TYPE") \(n);"))
@@ -117,6 +137,9 @@ extension DiffBuilder {
             case (.range(let s1, let o1, let c1, let d1, let m1), .range(let s2, let o2, let c2, let d2, let m2))
                 where s1 == s2 && o1 == o2 && c1 == c2 && d1 == d2 && m1 == m2:
                 break
+            case (.range(let s1, _, _, _, _), .range(let s2, _, _, _, _)) where recreatedTypes.contains(n):
+                recreateType(t, removed: [], detail: "range subtype \(s2) → \(s1) or options changed")
+                continue
             default:
                 manual.append("type \(n) changed its definition; re-create it by hand")
                 note("type", n, .alter, "definition changed (needs a manual migration)")
@@ -140,6 +163,11 @@ extension DiffBuilder {
                 out.insert(t.qualified)
                 continue
             }
+            // A range's subtype and options cannot change in place.
+            if case .range = t.kind, let u = y[t.qualified], case .range = u.kind, t.kind != u.kind {
+                out.insert(t.qualified)
+                continue
+            }
             guard case .enumeration(let la) = t.kind, let u = y[t.qualified], case .enumeration(let lb) = u.kind, la != lb else { continue }
             if la.filter(lb.contains) != lb { out.insert(t.qualified); continue }
             let uses = la.filter { !lb.contains($0) }.map { "\(SQL.quoteLiteral($0))::\(t.qualified)" }
@@ -157,8 +185,24 @@ extension DiffBuilder {
         note(t.isDomain ? "domain" : "type", n, .alter, detail + " (re-created)")
         let oldName = String((t.name + "__beekrun_old").prefix(63))
         let tablesA = Self.keyed(a.tables, \.qualified)
-        preAlters.append(Statement(sql: "ALTER \(t.isDomain ? "DOMAIN" : "TYPE") \(n) RENAME TO \(SQL.quoteIdent(oldName));",
-                                   hazard: "re-creates \(n): the columns using it are rewritten (ACCESS EXCLUSIVE lock)"))
+        // A range cannot be renamed out of the way: its multirange and constructor functions keep
+        // their names. Its columns become text, the range goes, and they come back from text.
+        var isRange = false
+        if case .range = t.kind { isRange = true }
+        if isRange {
+            for table in b.tables where table.partitionOf == nil && tablesA[table.qualified] != nil {
+                for c in table.columns where c.type == n || c.type == n + "[]" {
+                    let col = SQL.quoteIdent(c.name), array = c.type.hasSuffix("[]") ? "[]" : ""
+                    if c.defaultExpr != nil { preAlters.append(Statement(sql: "ALTER TABLE \(table.qualified) ALTER COLUMN \(col) DROP DEFAULT;")) }
+                    preAlters.append(Statement(sql: "ALTER TABLE \(table.qualified) ALTER COLUMN \(col) TYPE text\(array) USING \(col)::text\(array);",
+                                               hazard: "rewrites the table (ACCESS EXCLUSIVE lock)"))
+                }
+            }
+            preAlters.append(Statement(sql: "DROP TYPE \(n);", hazard: "re-creates \(n): the columns using it are rewritten (ACCESS EXCLUSIVE lock)"))
+        } else {
+            preAlters.append(Statement(sql: "ALTER \(t.isDomain ? "DOMAIN" : "TYPE") \(n) RENAME TO \(SQL.quoteIdent(oldName));",
+                                       hazard: "re-creates \(n): the columns using it are rewritten (ACCESS EXCLUSIVE lock)"))
+        }
         var one = SchemaModel()
         one.serverVersion = a.serverVersion
         one.types = [t]
@@ -202,11 +246,24 @@ extension DiffBuilder {
                 tableAlters.append(Statement(sql: "ALTER TYPE \(c.qualified) ALTER ATTRIBUTE \(SQL.quoteIdent(attribute.name)) SET DATA TYPE \(attribute.type);"))
             }
         }
-        dropTypes.append(Statement(sql: "DROP \(t.isDomain ? "DOMAIN" : "TYPE") \(SQL.qualified(t.schema, oldName));"))
+        // Checks and indexes naming the type (an enum literal in a predicate) would be rebuilt
+        // against the renamed old type when the column changes: they go first and come back.
+        for k in b.constraints where !k.onDomain && k.definition.contains("::\(n)") && tablesA[k.qualifiedTable] != nil {
+            rebuiltParts.insert("constraint \(k.qualifiedTable) \(k.name)")
+        }
+        for i in b.indexes where i.definition.contains("::\(n)") && tablesA[SQL.qualified(i.schema, i.table)] != nil {
+            rebuiltParts.insert("index \(i.qualified)")
+        }
+        if !isRange { dropTypes.append(Statement(sql: "DROP \(t.isDomain ? "DOMAIN" : "TYPE") \(SQL.qualified(t.schema, oldName));")) }
+    }
+
+    /// Whether the column a sequence of b is owned by is still there in a (same table, same name).
+    func columnKept(_ o: (schema: String, table: String, column: String)) -> Bool {
+        a.tables.contains { $0.schema == o.schema && $0.name == o.table && $0.columns.contains { $0.name == o.column } }
     }
 
     mutating func compareSequences() {
-        let tablesA = Set(a.tables.map(\.qualified))
+        let tablesA = Set(a.tables.map(\.qualified)), tablesB = Set(b.tables.map(\.qualified))
         let x = Self.keyed(a.sequences, \.qualified), y = Self.keyed(b.sequences, \.qualified)
         let (onlyA, onlyB, both) = Self.split(x, y)
         for n in onlyA {
@@ -214,13 +271,22 @@ extension DiffBuilder {
             // Identity sequences come with their column (a new table or a new identity column).
             if s.isIdentity { continue }
             note("sequence", n, .add)
+            // Owned by a column of a table b has: the column may be new, so OWNED BY comes
+            // after the table changes.
+            if let o = s.ownedBy, tablesB.contains(SQL.qualified(o.schema, o.table)), !recreatedTables.contains(SQL.qualified(o.schema, o.table)) {
+                var unowned = s
+                unowned.ownedBy = nil
+                created.sequences.append(unowned)
+                sequenceOwners.append(Statement(sql: "ALTER SEQUENCE \(n) OWNED BY \(SQL.qualified(o.schema, o.table)).\(SQL.quoteIdent(o.column));"))
+                continue
+            }
             created.sequences.append(s)
         }
         for n in onlyB {
             let s = y[n]!
             guard !s.isIdentity else { continue }
-            // A sequence owned by a table that goes too goes with it.
-            if let o = s.ownedBy, !tablesA.contains(SQL.qualified(o.schema, o.table)) { continue }
+            // A sequence owned by a table or column that goes too goes with it.
+            if let o = s.ownedBy, !tablesA.contains(SQL.qualified(o.schema, o.table)) || !columnKept(o) { continue }
             note("sequence", n, .drop)
             dropTypes.append(Statement(sql: "DROP SEQUENCE \(n);"))
         }
@@ -258,6 +324,8 @@ extension DiffBuilder {
             let ownB = t.ownedBy.map { "\(SQL.qualified($0.schema, $0.table)).\(SQL.quoteIdent($0.column))" }
             if !s.isIdentity && ownA != ownB {
                 note("sequence", n, .alter, "owned by \(ownB ?? "none") → \(ownA ?? "none")")
+                // Its old column would take it along when it is dropped: let go of it first.
+                if let o = t.ownedBy, !columnKept(o) { dropOutside.append(Statement(sql: "ALTER SEQUENCE \(n) OWNED BY NONE;")) }
                 sequenceOwners.append(Statement(sql: "ALTER SEQUENCE \(n) OWNED BY \(ownA ?? "NONE");"))
             }
             // A sequence owned by a column changes owner with its table.
@@ -287,6 +355,11 @@ extension DiffBuilder {
         for t in b.tables { if let cols = retypedByName[t.qualified] { retyped[t.ref] = cols } }
         let recreatedTypeRefs = Set(b.types.filter { recreatedTypes.contains($0.qualified) }.map(\.ref))
             .union(b.tables.filter { recreatedTables.contains($0.qualified) }.map(\.ref))
+            // What b has and a has not (or has as another kind: a table turned view) is dropped:
+            // what depends on it goes first and comes back over a's object of that name.
+            .union(b.tables.filter { Set(a.tables.map(\.qualified)).contains($0.qualified) == false }.map(\.ref))
+            .union(b.views.filter { viewsA[$0.qualified] == nil }.map(\.ref))
+            .union(b.routines.filter { routinesA[$0.signature] == nil }.map(\.ref))
         func usesRetyped(_ ref: ObjectRef) -> Bool {
             (b.usedColumns[ref] ?? [:]).contains { table, columns in !(retyped[table] ?? []).isDisjoint(with: columns) }
         }
@@ -318,9 +391,15 @@ extension DiffBuilder {
         let x = Self.keyed(a.routines, \.signature), y = Self.keyed(b.routines, \.signature)
         let (onlyA, onlyB, both) = Self.split(x, y)
         for n in onlyA { note(x[n]!.keyword.lowercased(), n, .add); created.routines.append(x[n]!) }
+        // A routine over a table or type that goes too (its row type as argument or result)
+        // goes before it; others after the table changes that stop using them.
+        let goneRelations = Set(b.tables.filter { t in !a.tables.contains { $0.qualified == t.qualified } }.map(\.ref)
+            + b.views.filter { v in !a.views.contains { $0.qualified == v.qualified } }.map(\.ref)
+            + b.types.filter { t in !a.types.contains { $0.qualified == t.qualified } }.map(\.ref))
         for n in onlyB {
             note(y[n]!.keyword.lowercased(), n, .drop)
-            dropRoutinesLate.append(Statement(.drop, y[n]!.kind == "a" ? "aggregate" : "routine", n, "DROP \(y[n]!.keyword) \(n);", phase: .drop))
+            let statement = Statement(.drop, y[n]!.kind == "a" ? "aggregate" : "routine", n, "DROP \(y[n]!.keyword) \(n);", phase: .drop)
+            if !(b.dependencies[y[n]!.ref] ?? []).isDisjoint(with: goneRelations) { dropRoutines.append(statement) } else { dropRoutinesLate.append(statement) }
         }
         for n in both {
             let r = x[n]!, s = y[n]!

@@ -80,8 +80,9 @@ public struct SchemaModel: Sendable {
     /// `pg_depend` edges among the objects created before data (types, sequences, tables,
     /// routines, views): key depends on each value.
     public var dependencies: [ObjectRef: Set<ObjectRef>] = [:]
-    /// Triggers and policies that call each routine, as `DiffBuilder.userKey` writes them:
-    /// re-creating the routine means re-creating them.
+    /// Triggers, rules, policies and domain constraints that call each routine (and policies
+    /// naming each view or table), as `DiffBuilder.userKey` writes them: re-creating the routine
+    /// or relation means re-creating them.
     public var routineUsers: [ObjectRef: Set<String>] = [:]
     /// The part of the `dependencies` of a table that comes from a column default or a check
     /// constraint: those can be added after the table, which breaks a cycle (a default calling

@@ -6,7 +6,8 @@ extension DiffBuilder {
         if t.inherits != u.inherits {
             note("table", n, .alter, "inherits (\(u.inherits.joined(separator: ", "))) → (\(t.inherits.joined(separator: ", ")))")
             for p in u.inherits where !t.inherits.contains(p) {
-                tableAlters.append(Statement(sql: "ALTER TABLE \(n) NO INHERIT \(p);"))
+                // Before any column change: a column the parent gains must not reach the child.
+                preAlters.append(Statement(sql: "ALTER TABLE \(n) NO INHERIT \(p);"))
             }
             // INHERIT appends: the parents come out in a's order only if those kept are first.
             for p in t.inherits where !u.inherits.contains(p) {
