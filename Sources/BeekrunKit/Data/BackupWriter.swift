@@ -213,9 +213,7 @@ public enum BackupWriter {
         try writer.append(try TableFile.header(schema: table.schema, table: table.name, columns: table.columns.map(\.name)))
         var firstRow = true
         var rows = 0
-        let columnList = table.columns.isEmpty ? "" : " (" + table.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", ") + ")"
-        // A partitioned table's leaves are copied one by one, so plain `COPY table` always works.
-        try conn.copyOut("COPY \(table.qualified)\(columnList) TO STDOUT") { chunk in
+        try conn.copyOut(copyCommand(table)) { chunk in
             if table.columns.isEmpty {
                 // A table without stored columns still has rows: each arrives as an empty line.
                 for _ in 0..<chunk.count {
@@ -234,6 +232,14 @@ public enum BackupWriter {
         ticker.finish(rows: rows, bytes: writer.bytesWritten)
         return BackupManifest.Table(schema: table.schema, name: table.name, file: file, columns: table.columns,
                                     rows: rows, bytes: writer.bytesWritten, sha256: sha)
+    }
+
+    /// The COPY that reads one table, for its file and for a restore streamed from the
+    /// backup's snapshot (`HeldSnapshot`): one function, so both always read the same rows.
+    static func copyCommand(_ table: DataTable) -> String {
+        let columnList = table.columns.isEmpty ? "" : " (" + table.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", ") + ")"
+        // A partitioned table's leaves are copied one by one, so plain `COPY table` always works.
+        return "COPY \(table.qualified)\(columnList) TO STDOUT"
     }
 
     static func syncDirectory(_ path: String) throws {
@@ -329,8 +335,15 @@ public final class PreparedBackup {
         if ownTransaction { _ = try? db.execute("ROLLBACK") } else { _ = try? SessionSettings.restore(db, previous) }
     }
 
+    /// The snapshot `write(holdingSnapshot: true)` kept open for a streamed restore, if any;
+    /// the caller owns it from then on (and closes it).
+    public private(set) var heldSnapshot: HeldSnapshot?
+
     /// Writes the backup folder.
-    public func write() throws -> BackupResult {
+    /// - Parameter holdingSnapshot: keep the backup's snapshot open on one more connection
+    ///   (`heldSnapshot`), so a restore of this backup can stream from the source. Only a
+    ///   backup that owns its snapshot can hold it; the files are the same either way.
+    public func write(holdingSnapshot: Bool = false) throws -> BackupResult {
         guard open else { throw BeekError.failed("backup: the snapshot was closed before the backup was written") }
         // Two backups with one label in the same second get "-2", "-3" … rather than fail.
         var finalPath = directory + "/" + label + "_" + folderTime
@@ -372,6 +385,10 @@ public final class PreparedBackup {
         try BackupWriter.syncDirectory(tempPath)
 
         if ownTransaction {
+            // Imported before the snapshot's own transaction ends, or it could not be.
+            if holdingSnapshot {
+                heldSnapshot = HeldSnapshot.open(from: db, path: finalPath, manifest: manifest, tables: tables)
+            }
             try db.execute("COMMIT")
             ownTransaction = false
         } else {
@@ -379,6 +396,8 @@ public final class PreparedBackup {
         }
         open = false
         guard rename(tempPath, finalPath) == 0 else {
+            heldSnapshot?.close()
+            heldSnapshot = nil
             throw BeekError.file(path: finalPath, reason: "cannot rename the finished backup: \(String(cString: strerror(errno)))")
         }
         renamed = true
