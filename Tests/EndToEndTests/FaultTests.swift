@@ -6,8 +6,10 @@ import TestSupport
 /// Faults in the middle of a sync, and hostile input: nothing is lost or left half-done.
 @Suite("Faults and hostile input")
 struct FaultTests {
-    @Test("kill -9 in the middle of the sync's restore leaves dev exactly as it was; the next run works")
-    func killMidRestore() throws {
+    /// The restore streams from prod's snapshot (issue 13): Ctrl-C cancels both ends of it.
+    @Test("kill -9 or Ctrl-C in the middle of the sync's restore leaves dev exactly as it was; the next run works",
+          arguments: [SIGKILL, SIGINT])
+    func killMidRestore(signal: Int32) throws {
         // Enough rows that the restore takes a moment.
         let db = try SupabaseFixture(extraProdSQL: """
             INSERT INTO public.inspections (hive_id, inspected_at, notes, frames, queen_seen)
@@ -32,7 +34,7 @@ struct FaultTests {
             if !copying { usleep(10_000) }
         }
         #expect(copying, "the restore never started: \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
-        kill(pid, SIGKILL)
+        kill(pid, signal)
         // The server rolls back when it notices the client is gone.
         var gone = false
         for _ in 0..<600 where !gone {
@@ -41,6 +43,17 @@ struct FaultTests {
         }
         #expect(gone)
         #expect(try db.everything(db.dev) == devBefore)
+        // Nothing of the run is left on prod either (the backup's held snapshot included).
+        var prodQuiet = false
+        for _ in 0..<600 where !prodQuiet {
+            prodQuiet = (try? db.cluster.psql(db.prod, "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")) == "0"
+            if !prodQuiet { usleep(50_000) }
+        }
+        #expect(prodQuiet)
+        if signal == SIGINT {
+            let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            #expect(said.contains("Interrupted (Ctrl-C)"), "\(said)")
+        }
 
         let again = try cli.run(["--yes", "sync.lua"], environment: db.environment)
         #expect(again.status == 0, "\(again)")

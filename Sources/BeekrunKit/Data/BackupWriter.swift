@@ -253,7 +253,9 @@ public enum BackupWriter {
                                     rows: rows, bytes: writer.bytesWritten, sha256: sha, filter: table.filter)
     }
 
-    /// The COPY that reads one table: all of it, or (a `where` filter) the rows it keeps.
+    /// The COPY that reads one table: all of it, or (a `where` filter) the rows it keeps. Used for
+    /// its file and for a restore streamed from the backup's snapshot (`HeldSnapshot`): one
+    /// function, so both always read the same rows.
     static func copyCommand(_ table: DataTable) -> String {
         guard table.filter != nil else {
             let columnList = table.columns.isEmpty ? "" : " (" + table.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", ") + ")"
@@ -366,8 +368,15 @@ public final class PreparedBackup {
         if ownTransaction { _ = try? db.execute("ROLLBACK") } else { _ = try? SessionSettings.restore(db, previous) }
     }
 
+    /// The snapshot `write(holdingSnapshot: true)` kept open for a streamed restore, if any;
+    /// the caller owns it from then on (and closes it).
+    public private(set) var heldSnapshot: HeldSnapshot?
+
     /// Writes the backup folder.
-    public func write() throws -> BackupResult {
+    /// - Parameter holdingSnapshot: keep the backup's snapshot open on one more connection
+    ///   (`heldSnapshot`), so a restore of this backup can stream from the source. Only a
+    ///   backup that owns its snapshot can hold it; the files are the same either way.
+    public func write(holdingSnapshot: Bool = false) throws -> BackupResult {
         guard open else { throw BeekError.failed("backup: the snapshot was closed before the backup was written") }
         // Two backups with one label in the same second get "-2", "-3" … rather than fail.
         var finalPath = directory + "/" + label + "_" + folderTime
@@ -409,6 +418,10 @@ public final class PreparedBackup {
         try BackupWriter.syncDirectory(tempPath)
 
         if ownTransaction {
+            // Imported before the snapshot's own transaction ends, or it could not be.
+            if holdingSnapshot {
+                heldSnapshot = HeldSnapshot.open(from: db, path: finalPath, manifest: manifest, tables: tables)
+            }
             try db.execute("COMMIT")
             ownTransaction = false
         } else {
@@ -416,6 +429,8 @@ public final class PreparedBackup {
         }
         open = false
         guard rename(tempPath, finalPath) == 0 else {
+            heldSnapshot?.close()
+            heldSnapshot = nil
             throw BeekError.file(path: finalPath, reason: "cannot rename the finished backup: \(String(cString: strerror(errno)))")
         }
         renamed = true

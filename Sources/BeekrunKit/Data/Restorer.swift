@@ -97,7 +97,28 @@ public enum Restorer {
     ///   sequences and materialized views (a dry run shows them); a real run skips that.
     public static func prepare(_ db: PGConnection, from path: String, _ options: RestoreOptions = .init(),
                                exactCounts: Bool) throws -> PreparedRestore {
-        let reader = try open(db, path, options)
+        try prepare(db, reader: try open(db, path, options), source: nil, options, exactCounts: exactCounts)
+    }
+
+    /// The same, for a backup whose snapshot is still held (`HeldSnapshot`): `run()` streams
+    /// each table's rows from the source instead of reading the files, which are not read
+    /// at all (this run wrote them and hashed them as it wrote). The checks, the emptying, the
+    /// sequences and the row counts are those of a restore from the files.
+    public static func prepare(_ db: PGConnection, streamingFrom held: HeldSnapshot, _ options: RestoreOptions = .init(),
+                               exactCounts: Bool) throws -> PreparedRestore {
+        let chosen = try BackupReader.choose(held.manifest.tables, by: options.tables, name: { ($0.schema, $0.name) })
+        let reader = BackupReader(path: held.path, content: .manifest(held.manifest, tables: chosen))
+        return try prepare(db, reader: reader, source: held, options, exactCounts: exactCounts)
+    }
+
+    /// Whether a restore into `db` may stream from `held`: the snapshot is still open and the
+    /// servers are of the same major version (text COPY between them is then exact).
+    public static func canStream(from held: HeldSnapshot, into db: PGConnection) -> Bool {
+        held.isUsable && held.serverVersionNum / 10000 == db.serverVersion / 10000
+    }
+
+    static func prepare(_ db: PGConnection, reader: BackupReader, source: HeldSnapshot?, _ options: RestoreOptions,
+                        exactCounts: Bool) throws -> PreparedRestore {
         let targets = try prepareTargets(db, reader)
         var tables: [RestorePlan.Table] = []
         var sequenceNames: [String] = []
@@ -121,11 +142,12 @@ public enum Restorer {
         }
         if exactCounts { views = try MaterializedViews.dependingOn(db, tables: targets.map(\.oid)).map(\.display) }
         let plan = RestorePlan(path: reader.path, tables: tables, sequences: sequenceNames, materializedViews: views, legacy: legacy)
-        return PreparedRestore(db: db, reader: reader, targets: targets, options: options, plan: plan)
+        return PreparedRestore(db: db, reader: reader, targets: targets, options: options, plan: plan, source: source)
     }
 
     /// Loads what `prepare` checked.
-    static func load(_ db: PGConnection, _ reader: BackupReader, _ targets: [Target], _ options: RestoreOptions) throws -> RestoreResult {
+    static func load(_ db: PGConnection, _ reader: BackupReader, _ targets: [Target], _ options: RestoreOptions,
+                     source: HeldSnapshot? = nil) throws -> RestoreResult {
         let ownTransaction = !db.inTransaction
         if ownTransaction { try db.execute("BEGIN") }
         var committed = false
@@ -145,7 +167,8 @@ public enum Restorer {
         case .manifest(_, let tables):
             for (table, target) in zip(tables, targets) {
                 let ticker = ProgressTicker(options.progress, table: table.qualifiedName, lock: progressLock)
-                let rows = try loadTable(db, table, folder: reader.path, into: target, ticker: ticker)
+                let rows = try source.map { try streamTable(db, table, from: $0, into: target, ticker: ticker) }
+                    ?? loadTable(db, table, folder: reader.path, into: target, ticker: ticker)
                 restored.append(RestoredTable(name: table.qualifiedName, rows: rows, bytes: table.bytes))
             }
         case .legacy(let tables):
@@ -290,14 +313,34 @@ public enum Restorer {
         try db.execute("TRUNCATE " + names.joined(separator: ", "))
     }
 
+    /// The COPY that loads one target table. FREEZE: the restore has just emptied the table
+    /// with TRUNCATE in this (sub)transaction, so the rows may be written frozen and
+    /// all-visible, as nobody else can see the table before the commit; the first reads after
+    /// the commit (verify, queries) then do not rewrite every page to set hint bits.
+    static func copyInCommand(_ target: Target) -> String {
+        let columnList = target.columns.isEmpty ? "" : " (" + target.columns.map(SQL.quoteIdent).joined(separator: ", ") + ")"
+        // A partitioned parent or a foreign table cannot be loaded frozen.
+        return "COPY \(target.qualified)\(columnList) FROM STDIN" + (target.kind == "r" ? " WITH (FREEZE)" : "")
+    }
+
+    /// Streams one table from the backup's held snapshot into `COPY … FROM STDIN`.
+    static func streamTable(_ db: PGConnection, _ table: BackupManifest.Table, from source: HeldSnapshot,
+                            into target: Target, ticker: ProgressTicker) throws -> Int {
+        var sent = (rows: 0, bytes: 0)
+        let loaded = try db.copyIn(copyInCommand(target)) { writer in
+            sent = try source.stream(table, into: writer) { ticker.tick(rows: $0, bytes: $1) }
+        }
+        ticker.finish(rows: loaded, bytes: sent.bytes)
+        return loaded
+    }
+
     /// Streams one verified table file into `COPY … FROM STDIN`.
     static func loadTable(_ db: PGConnection, _ table: BackupManifest.Table, folder: String,
                           into target: Target, ticker: ProgressTicker) throws -> Int {
-        let columnList = target.columns.isEmpty ? "" : " (" + target.columns.map(SQL.quoteIdent).joined(separator: ", ") + ")"
         let path = folder + "/" + table.file
         var rows = 0, bytesRead = 0, line = 0, ended = false
         let expected = table.columns.count
-        let loaded = try db.copyIn("COPY \(target.qualified)\(columnList) FROM STDIN") { writer in
+        let loaded = try db.copyIn(copyInCommand(target)) { writer in
             var out: [UInt8] = []
             out.reserveCapacity(1 << 20 + 1 << 16)
             try LineReader(path: path).forEachLine { bytes in
@@ -466,14 +509,19 @@ public struct PreparedRestore {
     let reader: BackupReader
     let targets: [Restorer.Target]
     let options: RestoreOptions
+    /// Set when the rows stream from the backup's held snapshot instead of its files.
+    let source: HeldSnapshot?
+    public var streams: Bool { source != nil }
 
-    init(db: PGConnection, reader: BackupReader, targets: [Restorer.Target], options: RestoreOptions, plan: RestorePlan) {
+    init(db: PGConnection, reader: BackupReader, targets: [Restorer.Target], options: RestoreOptions, plan: RestorePlan,
+         source: HeldSnapshot? = nil) {
         self.db = db
         self.reader = reader
         self.targets = targets
         self.options = options
         self.plan = plan
+        self.source = source
     }
 
-    public func run() throws -> RestoreResult { try Restorer.load(db, reader, targets, options) }
+    public func run() throws -> RestoreResult { try Restorer.load(db, reader, targets, options, source: source) }
 }

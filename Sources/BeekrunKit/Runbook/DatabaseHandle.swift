@@ -104,7 +104,23 @@ public final class DatabaseHandle: LuaHandle {
         }
     }
 
+    /// The snapshot of this connection's latest backup, kept for a streamed restore (one at
+    /// a time: a new backup replaces it).
+    private(set) var heldSnapshot: HeldSnapshot?
+
+    func hold(_ snapshot: HeldSnapshot?) {
+        heldSnapshot?.close()
+        heldSnapshot = snapshot
+    }
+
+    /// The held snapshot of the backup at `path`, while this connection is open.
+    func heldSnapshot(of path: String) -> HeldSnapshot? {
+        guard connection?.isOpen == true, let held = heldSnapshot, held.path == path else { return nil }
+        return held
+    }
+
     public func luaClose() {
+        hold(nil)
         connection?.close()
         connection = nil
     }

@@ -24,6 +24,9 @@ public final class Runtime {
     /// restore its tables' schemas): a later restore's reference check counts on those rows.
     var plannedFills: [String: Set<String>] = [:]
     var openHandles: [DatabaseHandle] = []
+    /// Backups written in this run, by path: the connection they were read from, which may
+    /// still hold their snapshot for a streamed restore.
+    var writtenBackupSources: [String: DatabaseHandle] = [:]
     /// The databases of this run that are production, by identity: shared by all handles.
     let productionDatabases = ProductionDatabases()
     /// Databases this run holds the run lock on (by host, port and name: two handles to one
@@ -289,6 +292,7 @@ public final class Runtime {
 
     /// Closes every connection the run opened (also those the runbook forgot to close).
     func closeAll() {
+        writtenBackupSources.removeAll()
         openHandles.forEach { $0.luaClose() }
         openHandles.removeAll()
     }

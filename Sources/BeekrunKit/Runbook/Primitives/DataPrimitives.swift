@@ -75,7 +75,12 @@ enum DataPrimitives {
             runtime.plannedBackupSources[plan.path] = db
             return BackupHandle(.planned(plan))
         }, apply: {
-            BackupHandle(.written(try prepared.write()))
+            // The snapshot stays open for a restore of this backup later in the run, which then
+            // streams from it (see HeldSnapshot); the files are written all the same.
+            let result = try prepared.write(holdingSnapshot: true)
+            db.hold(prepared.heldSnapshot)
+            runtime.writtenBackupSources[result.path] = db
+            return BackupHandle(.written(result))
         }, outcome: { h in
             guard case .written(let r) = h.state else { return "" }
             return "\(Format.plural(r.rows, "row")), \(Format.bytes(r.bytes)) → \(r.path)"
@@ -110,6 +115,8 @@ enum DataPrimitives {
         // run loads what was checked (and counts the target's rows only in a dry run).
         let plan: RestorePlan
         var prepared: PreparedRestore?
+        var streamedFrom: DatabaseHandle?
+        defer { streamedFrom?.hold(nil) }
         let path: String
         switch call.argument(2) {
         case .string(let p): path = p
@@ -127,6 +134,14 @@ enum DataPrimitives {
                 try RestorePreflight.checkReferences(connection, plannedFrom: try source.connectionOrThrow(), backup: backupPlan,
                                                      restoreOptions, filledByEarlierSteps: runtime.plannedFills[db.identity] ?? [])
             }
+        } else if !runtime.dryRun, let source = runtime.writtenBackupSources[path], source.identity != db.identity,
+                  let held = source.heldSnapshot(of: path), Restorer.canStream(from: held, into: connection) {
+            // Written by this run from a connection still open: the rows stream from the
+            // backup's snapshot (never into the database it was read from, whose emptied tables
+            // the snapshot's COPY would wait on). Used once, then let go.
+            streamedFrom = source
+            prepared = try Restorer.prepare(connection, streamingFrom: held, restoreOptions, exactCounts: false)
+            plan = prepared!.plan
         } else {
             prepared = try Restorer.prepare(connection, from: path, restoreOptions, exactCounts: runtime.dryRun)
             plan = prepared!.plan
@@ -144,7 +159,8 @@ enum DataPrimitives {
                         detail: "\(Format.plural(plan.tables.count, "table"))" + (subsets > 0 ? " (\(Format.plural(subsets, "subset")))" : "")
                             + ", \(Format.plural(plan.rows, "row"))"
                             + (plan.existingRows > 0 ? " (replacing \(Format.plural(plan.existingRows, "row")))" : "")
-                            + " from \(URL(fileURLWithPath: path).lastPathComponent)",
+                            + " from \(URL(fileURLWithPath: path).lastPathComponent)"
+                            + (streamedFrom.map { " (streamed from \($0.name)'s snapshot)" } ?? ""),
                         target: db, destructive: true,
                         planLines: plan.tables.map {
                             "  \($0.name): \(Format.plural($0.rows, "row"))" + ($0.filter.map { " (subset: where \($0))" } ?? "")
