@@ -418,11 +418,11 @@ struct EnforcementTests {
             + " and database = (select oid from pg_database where datname = current_database())"
         _ = try cluster.psql(db, """
             create table t(a int);
-            -- Releases every advisory lock, then waits (at most 10 s) until another session holds beekrun's.
+            -- Releases every advisory lock, then waits (at most 60 s: a loaded machine) until another session holds beekrun's.
             create function public.unlock_and_wait() returns int language plpgsql as $$
             begin
               perform pg_advisory_unlock_all();
-              for i in 1..1000 loop
+              for i in 1..6000 loop
                 exit when exists (select 1 from pg_locks where locktype = 'advisory' and \(key) and granted and pid <> pg_backend_pid());
                 perform pg_sleep(0.01);
               end loop;
@@ -459,8 +459,11 @@ struct EnforcementTests {
         let taker = Thread {
             // Wait until this run (not the previous one, whose session may still be closing)
             // holds the lock, then take it as soon as it is released.
+            // A deadline, not a count of tries: under a loaded test run the CLI may take
+            // seconds to start.
             var seen = false
-            for _ in 0..<2000 {
+            let deadline = Date().addingTimeInterval(90)
+            while Date() < deadline {
                 if !seen {
                     seen = (try? other.scalar("""
                         select exists (select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
