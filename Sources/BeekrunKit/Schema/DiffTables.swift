@@ -214,9 +214,11 @@ extension DiffBuilder {
             }
             if !inherited && (c.type != d.type || c.collation != d.collation) {
                 note("column", q, .alter, "type \(d.type) → \(c.type)")
-                // A default does not cast to or from an enum: it comes off first and back after.
+                // A default does not cast to or from an enum, and an old default that changes with
+                // the type may not cast to the new one ('none' → int): it comes off first; the
+                // new one (or the same one, through an enum) goes on after.
                 let throughText = Self.isEnum(d.type, in: b) || Self.isEnum(c.type, in: a)
-                let resetDefault = throughText && d.defaultExpr != nil && c.generatedExpr == nil
+                let resetDefault = (throughText || c.defaultExpr != d.defaultExpr) && d.defaultExpr != nil && c.generatedExpr == nil
                 if resetDefault { tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) DROP DEFAULT;")) }
                 defer {
                     if resetDefault, let e = c.defaultExpr, e == d.defaultExpr {
