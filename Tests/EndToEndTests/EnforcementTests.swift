@@ -457,8 +457,10 @@ struct EnforcementTests {
         defer { other.close() }
         let done = DispatchSemaphore(value: 0)
         let taker = Thread {
-            // Wait until this run (not the previous one, whose session may still be closing)
-            // holds the lock, then take it as soon as it is released.
+            // Wait until this run's session is inside unlock_and_wait (so it connected and took
+            // the lock before), then take the lock as soon as that function released it.
+            // Watching for the lock itself raced: the function may release it before a loaded
+            // machine's first look, and then the lock is never seen held.
             // A deadline, not a count of tries: under a loaded test run the CLI may take
             // seconds to start.
             var seen = false
@@ -466,9 +468,9 @@ struct EnforcementTests {
             while Date() < deadline {
                 if !seen {
                     seen = (try? other.scalar("""
-                        select exists (select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                                       where l.locktype = 'advisory' and \(key.replacingOccurrences(of: "classid", with: "l.classid")) and l.granted
-                                         and a.application_name like '%stopped.lua')
+                        select exists (select 1 from pg_stat_activity
+                                       where application_name like '%stopped.lua' and state = 'active'
+                                         and query like '%unlock_and_wait%')
                         """)) == "t"
                 }
                 else if (try? other.scalar("select pg_try_advisory_lock(\(0x6265_656B), \(0x7275_6E00))")) == "t" { break }
