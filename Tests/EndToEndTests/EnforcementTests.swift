@@ -313,7 +313,7 @@ struct EnforcementTests {
         return (pid ?? 0, d + "/rc")
     }
 
-    func waitForExit(_ rcPath: String, seconds: Int = 15) -> Int32? {
+    func waitForExit(_ rcPath: String, seconds: Int = 60) -> Int32? {
         for _ in 0..<(seconds * 20) {
             if let text = try? String(contentsOfFile: rcPath, encoding: .utf8) { return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) }
             usleep(50_000)
@@ -321,8 +321,10 @@ struct EnforcementTests {
         return nil
     }
 
+    /// Polls until `condition` holds; a deadline generous enough for a loaded CI machine.
     func waitUntil(_ condition: () -> Bool) -> Bool {
-        for _ in 0..<200 { if condition() { return true }; usleep(50_000) }
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline { if condition() { return true }; usleep(50_000) }
         return false
     }
 

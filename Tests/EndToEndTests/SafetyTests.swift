@@ -37,14 +37,19 @@ struct SafetyTests {
         try cli.write("runbooks/slow.lua", """
             local db <close> = connect{url = env('DB'), name = 'dev'}
             exec(db, 'insert into t values (1)')
-            query(db, 'select pg_sleep(8)') -- long enough that the second run surely meets the lock
+            -- Holds the lock until the test says the second run is over (a table appears), however
+            -- slow a loaded machine starts that second run; at most 120 s.
+            for _ = 1, 2400 do
+              if tonumber(query(db, "select count(*) as n from pg_tables where tablename = 'second_done'")[1].n) > 0 then break end
+              query(db, 'select pg_sleep(0.05)')
+            end
             """)
         nonisolated(unsafe) var first: BeekrunCLI.Result?
         let thread = Thread { first = try? cli.run(["runbooks/slow.lua"], environment: ["DB": cluster.url(db)]) }
         thread.start()
         // Wait until the first run holds the lock.
         var held = false
-        for _ in 0..<50 where !held {
+        for _ in 0..<600 where !held {
             usleep(100_000)
             held = (try? cluster.psql(db, "select count(*) from pg_locks where locktype = 'advisory'")) == "1"
         }
@@ -54,6 +59,7 @@ struct SafetyTests {
         #expect(second.status == 1)
         #expect(second.stderr.contains("another beekrun run is writing to"))
         #expect(second.stderr.contains("slow.lua"))
+        _ = try cluster.psql(db, "create table second_done()")
         while first == nil { usleep(100_000) }
         #expect(first?.status == 0)
         // Released with the session: the next run works.

@@ -41,7 +41,7 @@ struct SandboxTests {
         return pid_t(start.stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
     }
 
-    func waitForExit(_ pid: pid_t, seconds: Double = 20) -> Bool {
+    func waitForExit(_ pid: pid_t, seconds: Double = 60) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if kill(pid, 0) != 0 { return true }
@@ -93,7 +93,7 @@ struct SandboxTests {
         #expect(waitForExit(pid))
         // The guard removes the directory right after the process is gone.
         var removed = false
-        for _ in 0..<100 where !removed { removed = !FileManager.default.fileExists(atPath: root); usleep(50_000) }
+        for _ in 0..<600 where !removed { removed = !FileManager.default.fileExists(atPath: root); usleep(50_000) }
         #expect(removed)
     }
 
@@ -108,7 +108,7 @@ struct SandboxTests {
         kill(pid, SIGKILL)
         #expect(waitForExit(pid))
         var removed = false
-        for _ in 0..<200 where !removed { removed = !FileManager.default.fileExists(atPath: root); usleep(50_000) }
+        for _ in 0..<600 where !removed { removed = !FileManager.default.fileExists(atPath: root); usleep(50_000) }
         #expect(removed)
     }
 }
