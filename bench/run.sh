@@ -6,6 +6,8 @@
 #   usage: bench/run.sh [SIZE_MB]      SIZE_MB: 250 (default) or 2500, the size of prod on disk
 #   env:   RUNS=3 (runs of each, interleaved)  SKIP_BUILD=1  KEEP=1 (keep the cluster folder)
 #          BEEKRUN=path SYNC=path: another beekrun binary and sync runbook (to time an older build)
+#          BASE=path: a second beekrun binary timed in the same rounds (e.g. the build before a change),
+#          so two builds compare on equal footing on a busy machine
 #
 # A throwaway cluster (fsync off, same settings for both sides) gets a generated "production"
 # database (bench/generate.sql + bench/auth.sql). Each run, for each contender in turn:
@@ -85,12 +87,13 @@ run_pg() { # $1: label, rest: extra pg_dump flags
   echo "$d $r" | awk '{printf "%.2f %d\n", $1 + $3, ($2 > $4 ? $2 : $4)}' >>"$W/$label.times"
 }
 
-run_beekrun() {
+run_beekrun() { # $1: label (default beekrun), $2: binary (default $CLI)
+  local label=${1:-beekrun} cli=${2:-$CLI}
   psql_ -d postgres -c "drop database if exists dev" -c "create database dev"
   psql_ -d dev -f bench/auth.sql >/dev/null
   rm -rf "$W/backups"; mkdir -p "$W/backups"
-  timed beekrun env PROD_DATABASE_URL="$(url prod)" DEV_DATABASE_URL="$(url dev)" BEEK_BACKUP_DIR="$W/backups" \
-    "$CLI" --yes "$SYNC" | awk '{printf "%.2f %d\n", $1, $2}' >>"$W/beekrun.times"
+  timed "$label" env PROD_DATABASE_URL="$(url prod)" DEV_DATABASE_URL="$(url dev)" BEEK_BACKUP_DIR="$W/backups" \
+    "$cli" --yes "$SYNC" | awk '{printf "%.2f %d\n", $1, $2}' >>"$W/$label.times"
 }
 
 check_copies() {
@@ -113,6 +116,9 @@ for i in $(seq 1 "$RUNS"); do
   run_pg pg_z0 -Z0; printf "   %-8s %6.2f s\n" "pg -Z0" "$(tail -1 "$W/pg_z0.times" | cut -d' ' -f1)"
   run_beekrun;   printf "   %-8s %6.2f s\n" "beekrun" "$(tail -1 "$W/beekrun.times" | cut -d' ' -f1)"
   if [ "$i" = 1 ]; then check_copies; fi
+  if [ -n "${BASE:-}" ]; then
+    run_beekrun base "$BASE"; printf "   %-8s %6.2f s\n" "base" "$(tail -1 "$W/base.times" | cut -d' ' -f1)"
+  fi
 done
 grep -E "^(✓|✗)" "$W/beekrun.out" | sed 's/^/   last beekrun: /' || true
 
@@ -131,5 +137,10 @@ printf "   %-40s %9s %15s %14s\n" "" "median s" "min–max s" "peak RSS MB"
 printf "   %-40s %9.2f %15s %14s\n" "pg_dump -Fd -j2 + pg_restore -j2" "$PG" "$PG_MIN–$PG_MAX" "$PG_RSS"
 printf "   %-40s %9.2f %15s %14s\n" "pg_dump -Fd -j2 -Z0 + pg_restore -j2" "$Z0" "$Z0_MIN–$Z0_MAX" "$Z0_RSS"
 printf "   %-40s %9.2f %15s %14s\n" "beekrun --yes $SYNC" "$BK" "$BK_MIN–$BK_MAX" "$BK_RSS"
+if [ -n "${BASE:-}" ]; then
+  read -r BS BS_MIN BS_MAX BS_RSS < <(stats "$W/base.times")
+  printf "   %-40s %9.2f %15s %14s\n" "BASE: $BASE" "$BS" "$BS_MIN–$BS_MAX" "$BS_RSS"
+  printf "   ratio base / pg: %.2f   base / pg -Z0: %.2f\n" "$(echo "$BS / $PG" | bc -l)" "$(echo "$BS / $Z0" | bc -l)"
+fi
 printf "   ratio beekrun / pg: %.2f   beekrun / pg -Z0: %.2f   (target: <= 0.90 against pg; peak RSS <= 100 MB)\n" \
   "$(echo "$BK / $PG" | bc -l)" "$(echo "$BK / $Z0" | bc -l)"

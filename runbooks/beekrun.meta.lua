@@ -272,7 +272,7 @@ function restore(db, backup, opts) end
 ---@return AuthCloneResult
 function clone_auth(src, dst, opts) end
 
----Compares every table's rows on the two servers: row count and an order-independent checksum (the sum of a 64-bit hash of each row's text), computed by each server in one snapshot, tables in parallel. Reads only (runs in a dry run). Returns {equal, tables = {{name, rows_a, rows_b, equal, reason}, ...}}.
+---Compares every table's rows on the two servers: row count and an order-independent checksum (the sum of a 64-bit hash of each row), computed by each server in one snapshot, both servers and tables in parallel. Reads only (runs in a dry run). Returns {equal, tables = {{name, rows_a, rows_b, equal, reason}, ...}}.
 ---@param a database one side (e.g. prod)
 ---@param b database the other (e.g. dev)
 ---@param opts? {schemas?: string[]}

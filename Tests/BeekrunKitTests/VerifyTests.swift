@@ -95,4 +95,48 @@ struct VerifyTests {
         try b.execute("alter table t drop column y")
         #expect(Self.table(try Verifier.run(a, b), "public.t")?.reason == "columns differ")
     }
+
+    @Test("values hashed as they are (timestamps, uuids, bytea, text) and through their text (numeric scale, jsonb, -0, intervals) each catch one change")
+    func everyColumnKindCatchesAChange() throws {
+        let (a, b) = try Self.pair(bigRows: 10)
+        let setup = #"""
+            create table kinds (id int, at timestamptz, u uuid, raw bytea, s text, n numeric, j jsonb, f float8, i interval, tags text[]);
+            insert into kinds values (1, '2024-01-01 00:00:00+00', '00000000-0000-0000-0000-000000000001', '\x00', 'a', 1.0,
+                                      '{"n": 1.0}', 0, '1 day', '{a,b}'),
+                                     (2, null, null, null, null, null, null, null, null, null);
+            """#
+        try a.execute(setup)
+        try b.execute(setup)
+        #expect(Self.table(try Verifier.run(a, b), "public.kinds")?.equal == true)
+        let changes: [(set: String, back: String)] = [
+            ("at = at + interval '1 microsecond'", "at = '2024-01-01 00:00:00+00'"),
+            ("u = '00000000-0000-0000-0000-000000000002'", "u = '00000000-0000-0000-0000-000000000001'"),
+            (#"raw = '\x01'"#, #"raw = '\x00'"#),
+            ("s = 'A'", "s = 'a'"),
+            ("n = 1.00", "n = 1.0"),                          // equal as numbers, not as values
+            (#"j = '{"n": 1.00}'"#, #"j = '{"n": 1.0}'"#),
+            ("f = '-0'", "f = 0"),
+            ("i = '24 hours'", "i = '1 day'"),
+            ("tags = '[0:1]={a,b}'", "tags = '{a,b}'"),       // same elements, other bounds
+        ]
+        for change in changes {
+            try b.execute("update kinds set \(change.set) where id = 1")
+            let r = try Verifier.run(a, b)
+            #expect(Self.table(r, "public.kinds")?.reason == "same row count, different rows", "\(change.set)")
+            try b.execute("update kinds set \(change.back) where id = 1")
+        }
+        #expect(Self.table(try Verifier.run(a, b), "public.kinds")?.equal == true)
+    }
+
+    @Test("an enum column verifies equal between databases whose enum types have different OIDs")
+    func enumsCompareByLabel() throws {
+        let (a, b) = try Self.pair(bigRows: 10)
+        try b.execute("create type filler as enum ('x')") // the next type's OIDs differ between the two
+        for db in [a, b] {
+            try db.execute("create type mood as enum ('sad', 'happy'); create table moods (id int, m mood); insert into moods values (1, 'happy'), (2, 'sad')")
+        }
+        #expect(Self.table(try Verifier.run(a, b), "public.moods")?.equal == true)
+        try b.execute("update moods set m = 'sad' where id = 1")
+        #expect(Self.table(try Verifier.run(a, b), "public.moods")?.equal == false)
+    }
 }

@@ -63,22 +63,62 @@ public final class HeldSnapshot: @unchecked Sendable {
         connection.close()
     }
 
+    /// Whether `table` can stream in PostgreSQL's binary COPY format into a target table whose
+    /// columns have the types `targetTypes` (`columnTypes` of the target). Binary skips every
+    /// value's text output on the source and its parsing on the target (about a third less time
+    /// for timestamps and jsonb), but its fine print is narrower than text's, so only when it
+    /// means exactly what text would: the servers are of one major version (checked by
+    /// `Restorer.canStream`), every column has the same type and modifier on both sides, and each
+    /// type is a built-in base, range or multirange type with binary send and receive functions (arrays of
+    /// built-in types included: their element type OID, which binary carries, is the same
+    /// everywhere), an enum (sent as its label), or a domain over one of those. Not: composite
+    /// types and arrays of user types (they carry OIDs that differ between databases), and the
+    /// reg* types (regclass …), which binary sends as OIDs where text sends names. Those go as text.
+    func streamsBinary(_ table: BackupManifest.Table, targetTypes: [String: String]) throws -> Bool {
+        guard let source = tables[table.qualifiedName], !table.columns.isEmpty else { return false }
+        let sourceTypes = try Self.columnTypes(connection, table: source.oid)
+        guard table.columns.allSatisfy({ c in sourceTypes[c.name] != nil && targetTypes[c.name] == sourceTypes[c.name] }) else { return false }
+        let unfit = try connection.scalar("""
+            select count(*) from pg_attribute a join pg_type t on t.oid = a.atttypid
+            join pg_type b on b.oid = case when t.typtype = 'd' then t.typbasetype else t.oid end
+            left join pg_type e on e.oid = b.typelem and b.typelem <> 0
+            where a.attrelid = $1::oid and a.attname = any($2::text[])
+              and not (b.typtype = 'e'
+                       or (b.typtype in ('b', 'r', 'm') and b.oid < 16384 and b.typsend <> 0 and b.typreceive <> 0
+                           and b.typsend::text not like 'reg%'
+                           and (e.oid is null or (e.typsend <> 0 and e.typreceive <> 0 and e.typsend::text not like 'reg%'))))
+            """, [source.oid, TableSelection.textArray(table.columns.map(\.name))])
+        return unfit == "0"
+    }
+
+    /// Each column's type as schema, name and modifier, which reads alike whatever the session's
+    /// search_path (format_type qualifies only types it cannot see).
+    static func columnTypes(_ conn: PGConnection, table oid: String) throws -> [String: String] {
+        let rows = try conn.query("""
+            select a.attname, n.nspname || '.' || t.typname || '/' || a.atttypmod from pg_attribute a
+            join pg_type t on t.oid = a.atttypid join pg_namespace n on n.oid = t.typnamespace
+            where a.attrelid = $1::oid and a.attnum > 0 and not a.attisdropped
+            """, [oid]).rows
+        return Dictionary(rows.map { ($0[0]!, $0[1]!) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Streams one table of the backup from the snapshot into `writer` (a target's
-    /// `COPY … FROM STDIN` in text format), chunk by chunk: memory stays flat.
+    /// `COPY … FROM STDIN`, in binary when `binary`, else text), chunk by chunk: memory stays flat.
     /// - Returns: the rows sent and their bytes.
     /// - Throws: when the snapshot no longer shows the manifest's row count.
-    func stream(_ table: BackupManifest.Table, into writer: CopyInWriter,
+    func stream(_ table: BackupManifest.Table, into writer: CopyInWriter, binary: Bool = false,
                 progress: (_ rows: Int, _ bytes: Int) -> Void) throws -> (rows: Int, bytes: Int) {
         guard let source = tables[table.qualifiedName] else {
             throw BeekError.failed("backup \(path) has no table \(table.qualifiedName) in its held snapshot")
         }
-        var rows = 0, bytes = 0
-        // Text COPY hands out one row per chunk.
-        try connection.copyOut(BackupWriter.copyCommand(source)) { chunk in
+        var chunks = 0, bytes = 0
+        // One row per chunk (binary: the header rides with the first row, the trailer comes
+        // alone); the exact count is the server's.
+        let rows = try connection.copyOut(BackupWriter.copyCommand(source) + (binary ? " (FORMAT binary)" : "")) { chunk in
             try writer.write(chunk)
-            rows += 1
+            chunks += 1
             bytes += chunk.count
-            if rows & 0xFFFF == 0 { progress(rows, bytes) }
+            if chunks & 0xFFFF == 0 { progress(chunks, bytes) }
         }
         guard rows == table.rows else {
             throw BeekError.failed(

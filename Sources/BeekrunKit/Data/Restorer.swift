@@ -40,6 +40,8 @@ public struct RestoreResult: Sendable {
     public var materializedViews: [String]
     public var mode: LoadMode
     public var legacy: Bool
+    /// Tables streamed from a held snapshot in binary COPY format (`HeldSnapshot.streamsBinary`).
+    public var binaryTables: [String] = []
 }
 
 /// What a restore would do, computed by reading only (for `--dry-run`). A backup that a
@@ -162,13 +164,20 @@ public enum Restorer {
         let guardState = try TriggerGuard.holdOff(db, tables: targets.map(\.oid))
         try emptyTables(db, targets)
         var restored: [RestoredTable] = []
+        var binaryTables: [String] = []
         let progressLock = NSLock()
         switch reader.content {
         case .manifest(_, let tables):
             for (table, target) in zip(tables, targets) {
                 let ticker = ProgressTicker(options.progress, table: table.qualifiedName, lock: progressLock)
-                let rows = try source.map { try streamTable(db, table, from: $0, into: target, ticker: ticker) }
-                    ?? loadTable(db, table, folder: reader.path, into: target, ticker: ticker)
+                let rows: Int
+                if let source {
+                    let streamed = try streamTable(db, table, from: source, into: target, ticker: ticker)
+                    rows = streamed.rows
+                    if streamed.binary { binaryTables.append(table.qualifiedName) }
+                } else {
+                    rows = try loadTable(db, table, folder: reader.path, into: target, ticker: ticker)
+                }
                 restored.append(RestoredTable(name: table.qualifiedName, rows: rows, bytes: table.bytes))
             }
         case .legacy(let tables):
@@ -199,7 +208,7 @@ public enum Restorer {
         let legacy: Bool
         if case .legacy = reader.content { legacy = true } else { legacy = false }
         return RestoreResult(path: reader.path, tables: restored, sequences: sequences,
-                             materializedViews: views.map(\.display), mode: guardState.mode, legacy: legacy)
+                             materializedViews: views.map(\.display), mode: guardState.mode, legacy: legacy, binaryTables: binaryTables)
     }
 
     /// What restoring a backup that is only planned (a dry run's `backup`) would do: the
@@ -317,21 +326,28 @@ public enum Restorer {
     /// with TRUNCATE in this (sub)transaction, so the rows may be written frozen and
     /// all-visible, as nobody else can see the table before the commit; the first reads after
     /// the commit (verify, queries) then do not rewrite every page to set hint bits.
-    static func copyInCommand(_ target: Target) -> String {
+    static func copyInCommand(_ target: Target, binary: Bool = false) -> String {
         let columnList = target.columns.isEmpty ? "" : " (" + target.columns.map(SQL.quoteIdent).joined(separator: ", ") + ")"
         // A partitioned parent or a foreign table cannot be loaded frozen.
-        return "COPY \(target.qualified)\(columnList) FROM STDIN" + (target.kind == "r" ? " WITH (FREEZE)" : "")
+        let options = (target.kind == "r" ? ["FREEZE"] : []) + (binary ? ["FORMAT binary"] : [])
+        return "COPY \(target.qualified)\(columnList) FROM STDIN" + (options.isEmpty ? "" : " WITH (" + options.joined(separator: ", ") + ")")
     }
 
-    /// Streams one table from the backup's held snapshot into `COPY … FROM STDIN`.
+    /// Streams one table from the backup's held snapshot into `COPY … FROM STDIN`, in binary
+    /// where that means exactly what text would (`HeldSnapshot.streamsBinary`).
     static func streamTable(_ db: PGConnection, _ table: BackupManifest.Table, from source: HeldSnapshot,
-                            into target: Target, ticker: ProgressTicker) throws -> Int {
+                            into target: Target, ticker: ProgressTicker) throws -> (rows: Int, binary: Bool) {
         var sent = (rows: 0, bytes: 0)
-        let loaded = try db.copyIn(copyInCommand(target)) { writer in
-            sent = try source.stream(table, into: writer) { ticker.tick(rows: $0, bytes: $1) }
+        let binary = try source.streamsBinary(table, targetTypes: try HeldSnapshot.columnTypes(db, table: target.oid))
+        let loaded = try db.copyIn(copyInCommand(target, binary: binary)) { writer in
+            sent = try source.stream(table, into: writer, binary: binary) { ticker.tick(rows: $0, bytes: $1) }
+        }
+        // The server's own count, as a file restore checks the file's rows against the manifest.
+        guard loaded == table.rows else {
+            throw BeekError.failed("\(table.qualifiedName): \(loaded) rows loaded, the backup holds \(table.rows); nothing was restored")
         }
         ticker.finish(rows: loaded, bytes: sent.bytes)
-        return loaded
+        return (loaded, binary)
     }
 
     /// Streams one verified table file into `COPY … FROM STDIN`.

@@ -222,7 +222,7 @@ enum DataPrimitives {
     static let verify = Primitive(
         "verify",
         summary: "Compares every table's rows on the two servers: row count and an order-independent checksum "
-            + "(the sum of a 64-bit hash of each row's text), computed by each server in one snapshot, tables in parallel. "
+            + "(the sum of a 64-bit hash of each row), computed by each server in one snapshot, both servers and tables in parallel. "
             + "Reads only (runs in a dry run). Returns {equal, tables = {{name, rows_a, rows_b, equal, reason}, ...}}.",
         parameters: [.init("a", "database", "one side (e.g. prod)"), .init("b", "database", "the other (e.g. dev)")],
         options: [SchemaPrimitives.schemasOption],
