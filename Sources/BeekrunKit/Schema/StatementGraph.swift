@@ -148,10 +148,8 @@ enum StatementGraph {
                 for k in s.requires {
                     for p in creators[k] ?? [] where !late(p) || late(j) { predecessors[j].insert(p) }
                 }
-                // An object made again is dropped first.
-                if s.action == .create {
-                    for k in provides[j] { for p in droppers[k] ?? [] { predecessors[j].insert(p) } }
-                }
+                // An object made again is dropped first (its create, and its owner and comment).
+                for k in provides[j] { for p in droppers[k] ?? [] { predecessors[j].insert(p) } }
             }
         }
         return sort(count: statements.count, predecessors: predecessors).map { statements[$0] }
