@@ -11,6 +11,12 @@ struct DDLGenerator {
     /// `acldefault(kind, owner)`: what a NULL ACL in the source stands for.
     let builtinACL: (String, String) throws -> [ACLItem]
 
+    /// Graph keys of the objects the model's dependencies name (`StatementGraph.keys`): for a
+    /// diff, those of the whole new side, of which `model` holds only what is (re)created.
+    var graphKeys: [ObjectRef: String]
+    /// Refs of the tables and views among them: a view needs their columns as well.
+    var relationRefs: Set<ObjectRef>
+
     /// Objects whose owner is set even when it is `currentUser` (re-created by a migration that
     /// may run as another role), by the name the statements carry.
     var alwaysSetOwner: Set<String> = []
@@ -22,6 +28,28 @@ struct DDLGenerator {
          initialACL: @escaping (String, String, String) throws -> [ACLItem],
          builtinACL: @escaping (String, String) throws -> [ACLItem]) {
         self.model = model; self.currentUser = currentUser; self.initialACL = initialACL; self.builtinACL = builtinACL
+        graphKeys = StatementGraph.keys(model)
+        relationRefs = StatementGraph.relationRefs(model)
+    }
+
+    /// Every statement a node wrote provides the node's object and requires what it depends
+    /// on (a view: also the columns of its tables and views), so that the statement sort keeps
+    /// them together after what they need.
+    mutating func markGraphEdges(_ range: Range<Int>, of node: Node) {
+        guard let key = graphKeys[node.ref] else { return }
+        var provides: Set<String> = [key]
+        var requires = Set<String>()
+        for d in model.dependencies[node.ref] ?? [] {
+            guard let k = graphKeys[d], k != key else { continue }
+            requires.insert(k)
+            if case .view = node, relationRefs.contains(d) { requires.insert(StatementGraph.columnsKey(String(k.dropFirst("class ".count)))) }
+        }
+        switch node {
+        case .table(let t): provides.insert(StatementGraph.columnsKey(t.qualified))
+        case .view(let v): provides.insert(StatementGraph.columnsKey(v.qualified))
+        default: break
+        }
+        for i in range { pre[i].provides = provides; pre[i].requires = requires }
     }
 
     mutating func generate() throws {
@@ -31,7 +59,11 @@ struct DDLGenerator {
             if let c = DDL.comment("EXTENSION \(SQL.quoteIdent(e.name))", e.comment) { addPre(.comment, "extension", SQL.quoteIdent(e.name), c) }
         }
         let (nodes, deferred) = order()
-        for node in nodes { try emit(node, deferring: deferred[node.ref] ?? []) }
+        for node in nodes {
+            let first = pre.count
+            try emit(node, deferring: deferred[node.ref] ?? [])
+            markGraphEdges(first..<pre.count, of: node)
+        }
         for o in model.objects.filter(\.afterPreData).sorted(by: { $0.priority < $1.priority }) { emitObject(o, post: false) }
         // Defaults and checks held back to break a cycle, now that what they call exists.
         for case .table(let t) in nodes {
@@ -85,9 +117,10 @@ struct DDLGenerator {
         }
     }
 
-    /// Pre-data objects in dependency order (Kahn's algorithm; among the ready ones the lowest
-    /// priority, then catalog-sorted name, goes first, so the order is stable). A dependency
-    /// cycle, which PostgreSQL itself cannot create without later ALTERs, falls back to priority.
+    /// Pre-data objects in dependency order (`StatementGraph.sort`: among the ready ones the
+    /// lowest priority, then catalog-sorted name, goes first, so the order is stable). A
+    /// dependency cycle, which PostgreSQL itself cannot create without later ALTERs, falls back
+    /// to priority.
     func orderedNodes() -> [Node] { order().nodes }
 
     /// The creation order, and for tables created before something their defaults or checks
@@ -97,43 +130,26 @@ struct DDLGenerator {
         nodes += model.sequences.filter { !$0.isIdentity }.map { .sequence($0) }
         nodes += model.tables.map { .table($0) } + model.routines.map { .routine($0) } + model.views.map { .view($0) }
         nodes += model.objects.filter { !$0.postData && !$0.afterPreData }.map { .object($0) }
-        let present = Set(nodes.map(\.ref))
-        var pending = Array(nodes.enumerated())
-        var done = Set<ObjectRef>()
+        let index = Dictionary(nodes.enumerated().map { ($1.ref, $0) }, uniquingKeysWith: { x, _ in x })
+        let predecessors = nodes.map { node in Set((model.dependencies[node.ref] ?? []).compactMap { index[$0] }) }
         var deferred: [ObjectRef: Set<String>] = [:]
-        var out: [Node] = []
-        out.reserveCapacity(nodes.count)
-        while !pending.isEmpty {
-            var best: Int?
-            for (i, item) in pending.enumerated() {
-                let deps = model.dependencies[item.element.ref] ?? []
-                guard deps.allSatisfy({ done.contains($0) || !present.contains($0) }) else { continue }
-                if let b = best {
-                    let x = pending[b]
-                    if (item.element.priority, item.offset) < (x.element.priority, x.offset) { best = i }
-                } else { best = i }
-            }
-            if best == nil {
-                // A cycle: take the first table that only waits through defaults or checks.
-                for (i, item) in pending.enumerated() {
-                    guard case .table = item.element else { continue }
-                    let waiting = (model.dependencies[item.element.ref] ?? []).filter { !done.contains($0) && present.contains($0) }
-                    let parts = (model.partDependencies[item.element.ref] ?? []).filter { waiting.contains($0.on) }
-                    let covered = Set(parts.map(\.on))
-                    // Only if no other kind of dependency (a column type) waits too.
-                    if waiting.allSatisfy(covered.contains) {
-                        deferred[item.element.ref] = Set(parts.map(\.part))
-                        best = i
-                        break
-                    }
+        let sorted = StatementGraph.sort(count: nodes.count, predecessors: predecessors, rank: { nodes[$0].priority }) { waiting, placed in
+            // A cycle: take the first table that only waits through defaults or checks.
+            for i in waiting {
+                guard case .table = nodes[i] else { continue }
+                let ref = nodes[i].ref
+                let unmet = (model.dependencies[ref] ?? []).filter { d in index[d].map { !placed($0) } ?? false }
+                let parts = (model.partDependencies[ref] ?? []).filter { unmet.contains($0.on) }
+                let covered = Set(parts.map(\.on))
+                // Only if no other kind of dependency (a column type) waits too.
+                if unmet.allSatisfy(covered.contains) {
+                    deferred[ref] = Set(parts.map(\.part))
+                    return i
                 }
             }
-            let pick = best ?? pending.indices.min { (pending[$0].element.priority, pending[$0].offset) < (pending[$1].element.priority, pending[$1].offset) }!
-            let node = pending.remove(at: pick).element
-            done.insert(node.ref)
-            out.append(node)
+            return nil
         }
-        return (out, deferred)
+        return (sorted.map { nodes[$0] }, deferred)
     }
 
     // MARK: Pre-data

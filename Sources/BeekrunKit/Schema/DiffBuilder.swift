@@ -1,5 +1,6 @@
 /// Compares two models and writes the migration from b to a, statement by statement, into
-/// buckets that are joined in dependency order at the end.
+/// buckets by phase; `migration()` joins them and orders the result with `StatementGraph`, the
+/// dependency sort `clone_schema` uses too.
 struct DiffBuilder {
     let a: SchemaModel, b: SchemaModel
     var options = DiffOptions()
@@ -154,22 +155,6 @@ struct DiffBuilder {
         return out
     }
 
-    /// Views and routines dropped to be re-created (or gone), dependents first: the reverse of
-    /// b's creation order, so a function returning a view's rows goes before the view.
-    func dependentsDropped() -> [Statement] {
-        let order = DDLGenerator(model: b, currentUser: "", initialACL: { _, _, _ in [] }, builtinACL: { _, _ in [] }).orderedNodes()
-        var rank: [String: Int] = [:]
-        for (i, node) in order.enumerated() {
-            switch node {
-            case .view(let v): rank["view " + v.qualified] = i
-            case .routine(let r): rank["routine " + r.signature] = i
-            default: break
-            }
-        }
-        func key(_ s: Statement) -> Int { rank[(s.kind == "view" ? "view " : "routine ") + s.name] ?? -1 }
-        return (dropViews + dropRoutines).enumerated().sorted { (key($0.element), -$0.offset) > (key($1.element), -$1.offset) }.map(\.element)
-    }
-
     /// Columns of tables on both sides whose type changes (or whose type is re-created), by
     /// qualified table: views, policies and rules over them are dropped and made again.
     func retypedColumns() -> [String: Set<String>] {
@@ -215,14 +200,34 @@ struct DiffBuilder {
     }
 
     /// Joins the buckets: drops (outermost first), in-place changes of types, then new objects
-    /// and in-place table changes, the remaining drops, views, post-data, privileges and comments.
+    /// and in-place table changes, the remaining drops, post-data, privileges and comments; then
+    /// `StatementGraph.order` moves what the edges say must come first (a dependent's drop
+    /// before its object's, a new view after the table changes that add the columns it reads,
+    /// a routine over a view after the view).
     func migration() -> [SchemaStatement] {
         var out: [SchemaStatement] = []
-        func add(_ list: [Statement]) { out += list }
+        let keysB = StatementGraph.keys(b)
+        let refsB = Dictionary(keysB.map { ($1, $0) }, uniquingKeysWith: { x, _ in x })
+        /// A bucket's statements in its phase; a drop requires what its object depended on in b
+        /// (which is dropped after it).
+        func add(_ list: [Statement], _ phase: SchemaStatement.Phase) {
+            for var s in list {
+                s.phase = phase
+                if StatementGraph.isDrop(s) && s.requires.isEmpty {
+                    let provides = StatementGraph.effectiveProvides(s)
+                    s.requires = Set(provides.flatMap { k in refsB[k].map { (b.dependencies[$0] ?? []).compactMap { keysB[$0] } } ?? [] })
+                        .subtracting(provides)
+                }
+                out.append(s)
+            }
+        }
+        /// Generated like a clone: statements keep the phase and keys the generator gave them.
+        func addGenerated(_ list: [Statement]) { out += list }
         // A dropped table may reference a key that goes too: tables before keys.
-        add(checks)
-        add(dropOutside); add(dropTableParts); add(dropForeignKeys); add(dependentsDropped()); add(dropTables); add(dropConstraints)
-        add(preAlters)
+        add(checks, .preData)
+        add(dropOutside, .drop); add(dropTableParts, .drop); add(dropForeignKeys, .drop); add(dropViews + dropRoutines, .drop)
+        add(dropTables, .drop); add(dropConstraints, .drop)
+        add(preAlters, .preData)
         let owner = usualOwner
         let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
             ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion)
@@ -244,53 +249,31 @@ struct DiffBuilder {
             }
             return items
         }
-        // New views may use new columns of existing tables: they are generated after the table changes.
-        var first = created, second = SchemaModel()
-        second.dependencies = created.dependencies
-        second.keyDependentViews = created.keyDependentViews
-        let viewNames = Set(created.views.map { $0.schema + "." + $0.name })
-        first.views = []
-        second.views = created.views
-        // Routines over a new view (its row type) come after it.
-        let viewRefs = Set(created.views.map(\.ref))
-        var late = Set<ObjectRef>()
-        var grew = true
-        while grew {
-            grew = false
-            for r in created.routines where !late.contains(r.ref) {
-                if !(created.dependencies[r.ref] ?? []).isDisjoint(with: viewRefs.union(late)) { late.insert(r.ref); grew = true }
-            }
-        }
-        first.routines = created.routines.filter { !late.contains($0.ref) }
-        second.routines = created.routines.filter { late.contains($0.ref) }
-        func onView(_ schema: String, _ table: String) -> Bool { viewNames.contains(schema + "." + table) }
-        first.indexes = created.indexes.filter { !onView($0.schema, $0.table) }
-        second.indexes = created.indexes.filter { onView($0.schema, $0.table) }
-        first.triggers = created.triggers.filter { !onView($0.schema, $0.table) }
-        second.triggers = created.triggers.filter { onView($0.schema, $0.table) }
-        first.rules = created.rules.filter { !onView($0.schema, $0.table) }
-        second.rules = created.rules.filter { onView($0.schema, $0.table) }
-        var g1 = DDLGenerator(model: first, currentUser: owner, initialACL: acl, builtinACL: builtin)
-        var g2 = DDLGenerator(model: second, currentUser: owner, initialACL: acl, builtinACL: builtin)
+        // One generator for everything (re)created, as a clone writes it. A new view over new
+        // columns of an existing table is not split off by hand: it requires those columns, and
+        // the statement sort puts it after the table changes that add them.
+        var generator = DDLGenerator(model: created, currentUser: owner, initialACL: acl, builtinACL: builtin)
         // Objects b has that are made again keep their owner, whoever runs the migration.
-        let kept = Set(b.routines.map(\.signature) + b.views.map(\.qualified) + b.tables.map(\.qualified) + b.types.map(\.qualified))
-        g1.alwaysSetOwner = kept
-        g2.alwaysSetOwner = kept
-        try? g1.generate()
-        try? g2.generate()
-        add(g1.pre)
-        add(tableAlters)
-        add(sequenceOwners)
-        add(replacedRoutines)
+        generator.alwaysSetOwner = Set(b.routines.map(\.signature) + b.views.map(\.qualified) + b.tables.map(\.qualified) + b.types.map(\.qualified))
+        // The dependencies of what is created are a's: its keys name them.
+        generator.graphKeys = StatementGraph.keys(a)
+        generator.relationRefs = StatementGraph.relationRefs(a)
+        try? generator.generate()
+        addGenerated(generator.pre)
+        add(tableAlters, .preData)
+        add(sequenceOwners, .preData)
+        add(replacedRoutines, .preData)
         // What is gone for good goes once nothing uses it any more (a column dropped above, a
         // default changed above).
-        add(dropRoutinesLate.sorted { ($0.kind == "aggregate" ? 0 : 1) < ($1.kind == "aggregate" ? 0 : 1) }); add(dropTypes); add(dropSchemas)
-        add(g2.pre)
+        add(dropRoutinesLate.sorted { ($0.kind == "aggregate" ? 0 : 1) < ($1.kind == "aggregate" ? 0 : 1) }, .drop)
+        add(dropTypes, .drop); add(dropSchemas, .drop)
         // Keys of existing tables first: a new table's foreign key may reference one.
-        add(postKeys)
-        add(g1.post)
-        add(g2.post)
-        add(postForeignKeys); add(postOther); add(grants)
+        add(postKeys, .postData)
+        addGenerated(generator.post)
+        add(postForeignKeys, .postData); add(postOther, .postData); add(grants, .postData)
+        // The buckets give the order of phases and of independent statements; the graph moves
+        // what an edge says must come first.
+        out = StatementGraph.order(out)
         if out.contains(where: { Self.checksBodyAtCreate($0.sql) }) {
             out.insert(Statement(sql: "SET check_function_bodies = false;"), at: 0)
             out.append(Statement(sql: "RESET check_function_bodies;"))

@@ -16,6 +16,11 @@ public struct SchemaStatement: Sendable, Equatable, CustomStringConvertible {
     public var phase: Phase
     /// Why running it needs care (data loss, a table rewrite, a long lock), or nil.
     public var hazard: String?
+    /// `StatementGraph` keys of the objects it creates or changes (for a drop: the object that
+    /// goes), and of those it needs first (for a drop: those its object depended on, which go
+    /// after it). Empty where its kind, name or SQL say it, or its place alone orders it.
+    public var provides: Set<String> = []
+    public var requires: Set<String> = []
 
     public init(_ action: Action, _ kind: String, _ name: String, _ sql: String, phase: Phase, hazard: String? = nil) {
         self.action = action; self.kind = kind; self.name = name; self.sql = sql; self.phase = phase; self.hazard = hazard
