@@ -376,6 +376,14 @@ enum TransitionCorpus {
         Transition("inherited column kept by the child when the parent drops it",
                    "CREATE TABLE public.stamped (at date, extra int); CREATE TABLE public.kid (k int) INHERITS (public.stamped);",
                    "CREATE TABLE public.stamped (at date); CREATE TABLE public.kid (k int) INHERITS (public.stamped); ALTER TABLE public.kid ADD COLUMN extra int;", columnOrder: true),
+        // A child's column its own (declared by it) or inherited only: no ALTER turns one into the
+        // other; the child is re-created.
+        Transition("child declares a column its parent also has",
+                   "CREATE TABLE public.base_row (at date, by text); CREATE TABLE public.sub_row (k int) INHERITS (public.base_row);",
+                   "CREATE TABLE public.base_row (at date, by text); CREATE TABLE public.sub_row (at date, k int) INHERITS (public.base_row);"),
+        Transition("child that was attached with INHERIT is made with INHERITS",
+                   "CREATE TABLE public.base_row (at date); CREATE TABLE public.sub_row (k int) INHERITS (public.base_row); CREATE INDEX sub_row_k ON public.sub_row (k); GRANT SELECT ON public.sub_row TO anon;",
+                   "CREATE TABLE public.base_row (at date); CREATE TABLE public.sub_row (at date, k int); ALTER TABLE public.sub_row INHERIT public.base_row; CREATE INDEX sub_row_k ON public.sub_row (k); GRANT SELECT ON public.sub_row TO anon;"),
         // Sequences owned by columns follow those columns.
         Transition("serial column dropped from a kept table", "CREATE TABLE public.w (label text, id serial PRIMARY KEY);", "CREATE TABLE public.w (label text);"),
         Transition("sequence owned by a column added with it", "CREATE TABLE public.u (name text);",
@@ -389,12 +397,73 @@ enum TransitionCorpus {
         Transition("foreign table columns change",
                    "CREATE FOREIGN DATA WRAPPER corpus_w; CREATE SERVER corpus_s FOREIGN DATA WRAPPER corpus_w; CREATE FOREIGN TABLE public.ft (id int, old_col text) SERVER corpus_s;",
                    "CREATE FOREIGN DATA WRAPPER corpus_w; CREATE SERVER corpus_s FOREIGN DATA WRAPPER corpus_w; CREATE FOREIGN TABLE public.ft (id bigint, new_col int DEFAULT 0 NOT NULL) SERVER corpus_s;"),
+        Transition("policy stops using a view that goes",
+                   "CREATE TABLE public.accounts (id int, live boolean); ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY; CREATE VIEW public.live_ids AS SELECT id FROM public.accounts WHERE live; CREATE POLICY only_live ON public.accounts USING (id IN (SELECT id FROM public.live_ids));",
+                   "CREATE TABLE public.accounts (id int, live boolean); ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY; CREATE POLICY only_live ON public.accounts USING (live);"),
+        // A function whose SQL-standard body calls another goes first.
+        Transition("function calling one in another schema, both go",
+                   #"CREATE SCHEMA other; CREATE FUNCTION other."bump it"(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN x + 1; CREATE FUNCTION public.bump_twice(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN other."bump it"(other."bump it"(x));"#,
+                   "CREATE SCHEMA other;"),
         // The old default comes off before the type changes: it may not cast to the new type.
         Transition("column type and default change together, the old default does not cast",
                    "CREATE TABLE public.tickets (id int, priority text DEFAULT 'none');",
                    "CREATE TABLE public.tickets (id int, priority int DEFAULT 0);"),
     ]
 
+    /// Partitioned indexes and keys: each partition's index has a name of its own, which pg_dump
+    /// shows; PostgreSQL names the ones it makes itself.
+    static let partitionIndexes: [Transition] = [
+        Transition("partitioned index whose partitions' indexes have their own names", logs,
+                   logs + " CREATE INDEX logs_at ON ONLY public.logs (at); CREATE INDEX logs_2024_by_day ON public.logs_2024 (at); ALTER INDEX public.logs_at ATTACH PARTITION public.logs_2024_by_day;"),
+        Transition("partition's own index attached to a new partitioned index",
+                   logs + " CREATE INDEX logs_2024_day_msg ON public.logs_2024 (at, msg);",
+                   logs + " CREATE INDEX logs_at_msg ON ONLY public.logs (at, msg); CREATE INDEX logs_2024_day_msg ON public.logs_2024 (at, msg); ALTER INDEX public.logs_at_msg ATTACH PARTITION public.logs_2024_day_msg;"),
+        Transition("partition's index renamed under a kept partitioned index",
+                   logs + " CREATE INDEX logs_at ON public.logs (at);",
+                   logs + " CREATE INDEX logs_at ON public.logs (at); ALTER INDEX public.logs_2024_at_idx RENAME TO logs_2024_day;"),
+        Transition("partitioned index turned into partitions' own indexes",
+                   logs + " CREATE INDEX logs_lvl ON public.logs (level, at);",
+                   logs + " CREATE INDEX logs_2024_lvl ON public.logs_2024 (level, at);"),
+        Transition("partition added under a parent with a primary key and an index",
+                   logs + " ALTER TABLE public.logs ADD CONSTRAINT logs_pk PRIMARY KEY (at); CREATE INDEX logs_msg ON public.logs (msg);",
+                   logs + " ALTER TABLE public.logs ADD CONSTRAINT logs_pk PRIMARY KEY (at); CREATE INDEX logs_msg ON public.logs (msg); CREATE TABLE public.logs_2025 PARTITION OF public.logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'); ALTER INDEX public.logs_2025_msg_idx RENAME TO logs_2025_by_msg; ALTER TABLE public.logs_2025 RENAME CONSTRAINT logs_2025_pkey TO \"Logs 2025 key\";"),
+        Transition("primary key added to a partitioned table whose partition names its own",
+                   logs, logs + " ALTER TABLE public.logs ADD CONSTRAINT logs_pk PRIMARY KEY (at); ALTER TABLE public.logs_2024 RENAME CONSTRAINT logs_2024_pkey TO logs_2024_pk;"),
+        Transition("sub-partitioned index with named partition indexes",
+                   "CREATE TABLE public.ev (at date NOT NULL, k int NOT NULL) PARTITION BY RANGE (at); CREATE TABLE public.ev_24 PARTITION OF public.ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (k); CREATE TABLE public.ev_24_0 PARTITION OF public.ev_24 FOR VALUES IN (0);",
+                   "CREATE TABLE public.ev (at date NOT NULL, k int NOT NULL) PARTITION BY RANGE (at); CREATE TABLE public.ev_24 PARTITION OF public.ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (k); CREATE TABLE public.ev_24_0 PARTITION OF public.ev_24 FOR VALUES IN (0); CREATE INDEX ev_k ON ONLY public.ev (k); CREATE INDEX ev_24_k ON ONLY public.ev_24 (k); CREATE INDEX ev_24_0_k ON public.ev_24_0 (k); ALTER INDEX public.ev_24_k ATTACH PARTITION public.ev_24_0_k; ALTER INDEX public.ev_k ATTACH PARTITION public.ev_24_k;"),
+    ]
+
+    /// Tables re-created (partitioning changed, inherited columns) keep what hangs off them from
+    /// outside: foreign keys of other tables, publication membership, triggers.
+    static let recreatedTables: [Transition] = [
+        Transition("table turned partitioned while a foreign key references it",
+                   "CREATE TABLE public.visits (id int NOT NULL, on_day date NOT NULL, PRIMARY KEY (id, on_day)); CREATE TABLE public.notes (visit int, day date, FOREIGN KEY (visit, day) REFERENCES public.visits (id, on_day) ON DELETE CASCADE);",
+                   "CREATE TABLE public.visits (id int NOT NULL, on_day date NOT NULL, PRIMARY KEY (id, on_day)) PARTITION BY RANGE (on_day); CREATE TABLE public.visits_2024 PARTITION OF public.visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01'); CREATE TABLE public.notes (visit int, day date, FOREIGN KEY (visit, day) REFERENCES public.visits (id, on_day) ON DELETE CASCADE);"),
+        Transition("table re-created under a foreign key from another schema that changes",
+                   "CREATE SCHEMA other; CREATE TABLE public.visits (id int NOT NULL, on_day date NOT NULL, PRIMARY KEY (id, on_day)); CREATE TABLE other.notes (visit int, day date, CONSTRAINT notes_visit FOREIGN KEY (visit, day) REFERENCES public.visits (id, on_day));",
+                   "CREATE SCHEMA other; CREATE TABLE public.visits (id int NOT NULL, on_day date NOT NULL, PRIMARY KEY (id, on_day)) PARTITION BY LIST (on_day); CREATE TABLE other.notes (visit int, day date, CONSTRAINT notes_visit FOREIGN KEY (visit, day) REFERENCES public.visits (id, on_day) ON UPDATE CASCADE);"),
+        Transition("table re-created keeps its publication membership",
+                   "CREATE TABLE public.feed (at date NOT NULL, body text); ALTER PUBLICATION corpus_realtime ADD TABLE public.feed; CREATE PUBLICATION feed_pub FOR TABLE public.feed (at) WHERE (body IS NOT NULL) WITH (publish_via_partition_root = true);",
+                   "CREATE TABLE public.feed (at date NOT NULL, body text) PARTITION BY RANGE (at); ALTER PUBLICATION corpus_realtime ADD TABLE public.feed; CREATE PUBLICATION feed_pub FOR TABLE public.feed (at) WHERE (body IS NOT NULL) WITH (publish_via_partition_root = true);"),
+        Transition("identity column of a table re-created",
+                   "CREATE TABLE public.base_row (at date); CREATE TABLE public.tally (id int GENERATED ALWAYS AS IDENTITY, at date) INHERITS (public.base_row);",
+                   "CREATE TABLE public.base_row (at date); CREATE TABLE public.tally (id int GENERATED ALWAYS AS IDENTITY) INHERITS (public.base_row);"),
+        Transition("integer columns become timestamps",
+                   "CREATE TABLE public.stamps (id int, seen bigint, made integer DEFAULT 0);",
+                   "CREATE TABLE public.stamps (id int, seen timestamptz NOT NULL DEFAULT now(), made timestamp(3));"),
+        // The partition outlives its old parent: it leaves before DROP TABLE would take it along.
+        Transition("partition moves to a new parent with a trigger while the old parent goes",
+                   trig + " CREATE TABLE public.runs_old (id int, k text NOT NULL) PARTITION BY LIST (k); CREATE TABLE public.\"Run 1\" PARTITION OF public.runs_old FOR VALUES IN ('a'); CREATE TRIGGER \"touch it\" BEFORE UPDATE ON public.runs_old FOR EACH ROW EXECUTE FUNCTION public.touch();",
+                   trig + " CREATE TABLE public.runs_new (id int, k text NOT NULL) PARTITION BY LIST (k); CREATE TABLE public.\"Run 1\" PARTITION OF public.runs_new FOR VALUES IN ('b'); CREATE TRIGGER \"touch it\" BEFORE UPDATE ON public.runs_new FOR EACH ROW EXECUTE FUNCTION public.touch();"),
+        Transition("inheritance child moves to a new parent while the old parent goes",
+                   "CREATE TABLE public.base_old (at date); CREATE TABLE public.leaf (k int) INHERITS (public.base_old);",
+                   "CREATE TABLE public.base_new (at date); CREATE TABLE public.leaf (k int) INHERITS (public.base_new);"),
+        Transition("trigger on a table re-created",
+                   trig.replacingOccurrences(of: "id int PRIMARY KEY", with: "id int") + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch(); CREATE TRIGGER audit_t AFTER UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();",
+                   trig.replacingOccurrences(of: "id int PRIMARY KEY, name text NOT NULL, qty int DEFAULT 0, note text)", with: "id int, name text NOT NULL, qty int DEFAULT 0, note text) PARTITION BY HASH (id); CREATE TABLE public.items_0 PARTITION OF public.items FOR VALUES WITH (MODULUS 1, REMAINDER 0)") + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch(); CREATE TRIGGER audit_t AFTER UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();"),
+    ]
+
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
-        + publications + sequences + privileges + dependencies + columnOrder + outsideLessons
+        + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + recreatedTables
 }

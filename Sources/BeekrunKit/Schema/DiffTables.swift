@@ -23,12 +23,37 @@ extension DiffBuilder {
             dropTables.append(Statement(sql: "DROP TABLE \(plain.joined(separator: ", "));",
                                         hazard: "drops \(plain.count == 1 ? "a table" : "tables") with \(plain.count == 1 ? "its" : "their") rows"))
         }
-        for n in both where recreatedTables.contains(n) { recreateTable(x[n]!, y[n]!) }
         for n in both where !recreatedTables.contains(n) {
             compareTable(x[n]!, y[n]!, formatter: formatter)
             if let order = columnOrderAfterMigration(x[n]!, y[n]!) {
                 note("column order", n, .alter, "the columns end up as (\(order.map(SQL.quoteIdent).joined(separator: ", "))), not (\(x[n]!.columns.map { SQL.quoteIdent($0.name) }.joined(separator: ", "))); reorder_columns re-creates the table")
             }
+        }
+        // After the other tables' changes: the rows copied into a re-created table may fill a
+        // column its inheritance parent gains above.
+        // The old copies go in one statement: foreign keys between them hold none back.
+        let oldCopies = both.filter(recreatedTables.contains).compactMap { recreateTable(x[$0]!, y[$0]!) }
+        if !oldCopies.isEmpty {
+            dropTypes.append(Statement(sql: "DROP TABLE \(oldCopies.joined(separator: ", "));",
+                                       hazard: "drops the old \(oldCopies.count == 1 ? "copy" : "copies") of the re-created \(oldCopies.count == 1 ? "table" : "tables")"))
+        }
+    }
+
+    /// Whether an inheritance child's column would end up its own (`attislocal`) when a has it
+    /// inherited only, or the other way round, once migrated in place. Adding a column to a parent
+    /// whose child already has it keeps the child's column local, and no ALTER turns a local
+    /// column inherited-only (or an inherited one local, short of dropping it from the parent):
+    /// only a re-created child matches a.
+    func inheritedColumnsDiffer(_ t: TableInfo, _ u: TableInfo) -> Bool {
+        guard t.partitionOf == nil && u.partitionOf == nil && t.kind != "f" && !(t.inherits.isEmpty && u.inherits.isEmpty) else { return false }
+        let parentsA = Self.keyed(a.tables, \.qualified)
+        let keptParents = t.inherits.filter(u.inherits.contains).compactMap { parentsA[$0] }
+        let cols = Self.keyed(u.columns, \.name)
+        return t.columns.contains { c in
+            guard let d = cols[c.name] else { return false }
+            // A column stays local when it was, and becomes local when no parent kept passes it on.
+            let localInPlace = d.isLocal || !keptParents.contains { $0.columns.contains { $0.name == c.name } }
+            return localInPlace != c.isLocal
         }
     }
 
@@ -36,7 +61,7 @@ extension DiffBuilder {
     /// present on both sides: PostgreSQL cannot change that in place.
     func tablesToRecreate() -> Set<String> {
         let y = Self.keyed(b.tables, \.qualified)
-        var out = Set(a.tables.filter { t in y[t.qualified].map { $0.partitionKey != t.partitionKey || $0.kind != t.kind } ?? false }.map(\.qualified))
+        var out = Set(a.tables.filter { t in y[t.qualified].map { $0.partitionKey != t.partitionKey || $0.kind != t.kind || inheritedColumnsDiffer(t, $0) } ?? false }.map(\.qualified))
         if options.reorderColumns {
             out.formUnion(a.tables.filter { t in y[t.qualified].map { columnOrderAfterMigration(t, $0) != nil } ?? false }.map(\.qualified))
         }
@@ -63,19 +88,29 @@ extension DiffBuilder {
     }
 
     /// Re-creates table `t` as a has it: b's table is renamed out of the way, the new one created
-    /// (with its partitions, keys, triggers, policies), the rows copied, and the old one dropped.
-    mutating func recreateTable(_ t: TableInfo, _ u: TableInfo) {
+    /// (with its partitions, keys, triggers, policies), the rows copied. Returns the old copy to
+    /// drop at the end (nil for a partition, which goes with its old parent).
+    mutating func recreateTable(_ t: TableInfo, _ u: TableInfo) -> String? {
         let n = t.qualified
         let old = SQL.qualified(u.schema, String((u.name + "__beekrun_old").prefix(63)))
         let parentRecreated = u.partitionOf.map { recreatedTables.contains(SQL.qualified($0.schema, $0.name)) } ?? false
-        note("table", n, .alter, t.partitionKey == u.partitionKey && t.kind == u.kind ? "column order (re-created, rows copied)"
-             : "partitioning \(u.partitionKey ?? "none") → \(t.partitionKey ?? "none") (re-created, rows copied)")
+        let why = t.partitionKey != u.partitionKey || t.kind != u.kind ? "partitioning \(u.partitionKey ?? "none") → \(t.partitionKey ?? "none")"
+            : inheritedColumnsDiffer(t, u) ? "inherited columns marked as its own or not" : "column order"
+        note("table", n, .alter, why + " (re-created, rows copied)")
         addCreatedTable(t)
         preAlters.append(Statement(sql: "ALTER TABLE \(n) RENAME TO \(SQL.quoteIdent(String((u.name + "__beekrun_old").prefix(63))));",
                                    hazard: parentRecreated ? nil : "re-creates table \(n) and copies its rows (ACCESS EXCLUSIVE lock for the whole migration)"))
         // A partition re-created alone: the old one leaves its parent, to be dropped.
+        // (Before DROP TABLE of the parent, when it goes: it would take the partition along.)
         if let p = u.partitionOf, !parentRecreated {
-            preAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) DETACH PARTITION \(old);"))
+            let parent = SQL.qualified(p.schema, p.name)
+            if parentGoes(parent) { dropTableParts.append(Statement(sql: "ALTER TABLE \(parent) DETACH PARTITION \(n);")) }
+            else { preAlters.append(Statement(sql: "ALTER TABLE \(parent) DETACH PARTITION \(old);")) }
+        }
+        // So does an inheritance child: a column its parent gains must not reach the old copy.
+        for p in u.inherits where u.partitionOf == nil {
+            if parentGoes(p) { dropTableParts.append(Statement(sql: "ALTER TABLE \(n) NO INHERIT \(p);")) }
+            else { preAlters.append(Statement(sql: "ALTER TABLE \(old) NO INHERIT \(p);")) }
         }
         // Sequences owned by the old table's columns would go with it: they move to the new one.
         for s in a.sequences where !s.isIdentity && s.ownedBy.map({ SQL.qualified($0.schema, $0.table) == n }) == true {
@@ -83,14 +118,109 @@ extension DiffBuilder {
                 sequenceOwners.append(Statement(sql: "ALTER SEQUENCE \(s.qualified) OWNED BY \(n).\(SQL.quoteIdent(o.column));"))
             }
         }
-        guard !parentRecreated else { return }
+        // The old copy's identity sequences make way for the new table's, which may take their
+        // names; the new ones go on from where the old ones were.
+        var identityMoves: [(old: String, new: String)] = []
+        for s in b.sequences where s.isIdentity && s.ownedBy.map({ SQL.qualified($0.schema, $0.table) == n }) == true {
+            let aside = String((s.name + "__beekrun_old").prefix(63))
+            preAlters.append(Statement(sql: "ALTER SEQUENCE \(s.qualified) RENAME TO \(SQL.quoteIdent(aside));"))
+            if let o = s.ownedBy, let fresh = a.sequences.first(where: { $0.isIdentity && $0.ownedBy.map { SQL.qualified($0.schema, $0.table) == n && $0.column == o.column } == true }) {
+                identityMoves.append((SQL.qualified(s.schema, aside), fresh.qualified))
+            }
+        }
+        // Foreign keys of kept tables that reference the old copy would keep it from being
+        // dropped: they come off first and are made again against the new one.
+        for k in b.constraints where k.type == "f" && !k.onDomain && k.qualifiedTable != n && Self.references(k.definition, n)
+            && a.tables.contains(where: { $0.qualified == k.qualifiedTable }) && !recreatedTables.contains(k.qualifiedTable) {
+            rebuiltParts.insert("constraint \(k.qualifiedTable) \(k.name)")
+        }
+        guard !parentRecreated else { return nil }
         let kept = Set(u.columns.filter { $0.generatedExpr == nil }.map(\.name))
         let columns = t.columns.filter { $0.generatedExpr == nil && kept.contains($0.name) }.map { SQL.quoteIdent($0.name) }.joined(separator: ", ")
         if !columns.isEmpty {
             tableAlters.append(Statement(sql: "INSERT INTO \(n) (\(columns)) OVERRIDING SYSTEM VALUE SELECT \(columns) FROM \(old);",
                                          hazard: "copies every row of \(n) into the re-created table"))
         }
-        dropTypes.append(Statement(sql: "DROP TABLE \(old);", hazard: "drops the old copy of \(n)"))
+        for m in identityMoves {
+            tableAlters.append(Statement(sql: "SELECT pg_catalog.setval(\(SQL.quoteLiteral(m.new)), last_value, is_called) FROM \(m.old);"))
+        }
+        return old
+    }
+
+    /// Whether `t` is a partition of a's whose parent b has and keeps (not re-created).
+    func partitionOfKeptParent(_ t: TableInfo) -> Bool {
+        guard let p = t.partitionOf else { return false }
+        let parent = SQL.qualified(p.schema, p.name)
+        return b.tables.contains { $0.qualified == parent } && !parentGoes(parent)
+    }
+
+    /// Whether the table named `qualified` is a new partition of a kept parent (see above).
+    func isNewPartitionOfKeptParent(_ qualified: String) -> Bool {
+        !b.tables.contains { $0.qualified == qualified } && (a.tables.first { $0.qualified == qualified }.map(partitionOfKeptParent) ?? false)
+    }
+
+    /// Renames the index PostgreSQL made on `table` for partitioned index `parent` to `name`,
+    /// when it picked another name.
+    static func renameAttachedIndex(parent: String, table: String, schema: String, name: String) -> String {
+        """
+        DO $beekrun$ DECLARE current name; BEGIN
+          SELECT c.relname INTO current FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_index i ON i.indexrelid = h.inhrelid
+            JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid
+            WHERE h.inhparent = \(SQL.quoteLiteral(parent))::pg_catalog.regclass AND i.indrelid = \(SQL.quoteLiteral(table))::pg_catalog.regclass;
+          IF current <> \(SQL.quoteLiteral(name)) THEN
+            EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', \(SQL.quoteLiteral(schema)), current, \(SQL.quoteLiteral(name)));
+          END IF;
+        END $beekrun$;
+        """
+    }
+
+    /// Renames the key PostgreSQL made on partition `table` for the parent key whose index is
+    /// `parentIndex` to `name`, when it picked another name.
+    static func renameAttachedKey(parentIndex: String, table: String, name: String) -> String {
+        """
+        DO $beekrun$ DECLARE current name; BEGIN
+          SELECT c.conname INTO current FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_constraint p ON p.oid = c.conparentid
+            WHERE c.conrelid = \(SQL.quoteLiteral(table))::pg_catalog.regclass AND p.conindid = \(SQL.quoteLiteral(parentIndex))::pg_catalog.regclass;
+          IF current <> \(SQL.quoteLiteral(name)) THEN
+            EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', \(SQL.quoteLiteral(table)), current, \(SQL.quoteLiteral(name)));
+          END IF;
+        END $beekrun$;
+        """
+    }
+
+    /// Partitions' keys (made by PostgreSQL from their parent's key) get a's names: a plain
+    /// rename where both sides have them, a guarded one where PostgreSQL makes them during the
+    /// migration (a new partition of a kept parent, or a key added to a partitioned parent).
+    mutating func namePartitionKeys(unchangedParentKeys: Set<String>) {
+        let tablesB = Set(b.tables.map(\.qualified))
+        for k in a.constraints where !k.onDomain {
+            guard let parentIndex = k.parentIndex else { continue }
+            let table = k.qualifiedTable
+            guard let parentKey = a.constraints.first(where: { c in c.indexName.map { SQL.qualified(c.schema, $0) } == parentIndex }),
+                  !parentGoes(parentKey.qualifiedTable) else { continue }
+            if tablesB.contains(table) && !recreatedTables.contains(table) {
+                if unchangedParentKeys.contains(parentIndex) {
+                    guard let old = b.constraints.first(where: { $0.parentIndex == parentIndex && $0.qualifiedTable == table }), old.name != k.name else { continue }
+                    note("constraint", "\(SQL.quoteIdent(k.name)) on \(table)", .alter, "renamed from \(SQL.quoteIdent(old.name))")
+                    tableAlters.append(Statement(sql: "ALTER TABLE \(table) RENAME CONSTRAINT \(SQL.quoteIdent(old.name)) TO \(SQL.quoteIdent(k.name));"))
+                } else {
+                    postKeys.append(Statement(sql: Self.renameAttachedKey(parentIndex: parentIndex, table: table, name: k.name)))
+                }
+            } else if isNewPartitionOfKeptParent(table) {
+                postKeys.append(Statement(sql: Self.renameAttachedKey(parentIndex: parentIndex, table: table, name: k.name)))
+            }
+        }
+    }
+
+    /// Whether b's table `qualified` is dropped or re-created by the migration.
+    func parentGoes(_ qualified: String) -> Bool {
+        recreatedTables.contains(qualified) || !a.tables.contains { $0.qualified == qualified }
+    }
+
+    /// Whether a foreign key definition references table `qualified` (as `pg_get_constraintdef`
+    /// prints it, with an empty search_path: `REFERENCES public.items(id)`).
+    static func references(_ definition: String, _ qualified: String) -> Bool {
+        definition.contains(" REFERENCES \(qualified)(")
     }
 
     mutating func addCreatedTable(_ t: TableInfo) {
@@ -98,8 +228,11 @@ extension DiffBuilder {
         do {
             created.tables.append(t)
             created.sequences += a.sequences.filter { $0.isIdentity && $0.ownedBy.map { SQL.qualified($0.schema, $0.table) } == n }
-            created.constraints += a.constraints.filter { !$0.onDomain && $0.qualifiedTable == n }
-            created.indexes += a.indexes.filter { SQL.qualified($0.schema, $0.table) == n }
+            // A new partition of a kept parent gets the parent's keys and indexes from PostgreSQL,
+            // under names it picks: compareConstraints and compareIndexes name them as a does.
+            let attachedByParent = partitionOfKeptParent(t)
+            created.constraints += a.constraints.filter { !$0.onDomain && $0.qualifiedTable == n && !(attachedByParent && $0.parentIndex != nil) }
+            created.indexes += a.indexes.filter { SQL.qualified($0.schema, $0.table) == n && !(attachedByParent && $0.parentIndex != nil) }
             created.triggers += a.triggers.filter { $0.qualifiedTable == n }
             created.rules += a.rules.filter { SQL.qualified($0.schema, $0.table) == n }
             created.policies += a.policies.filter { $0.qualifiedTable == n }
@@ -113,8 +246,10 @@ extension DiffBuilder {
         if boundA != boundB {
             note("table", n, .alter, "partition of \(boundB ?? "none") → \(boundA ?? "none")")
             if let p = u.partitionOf {
-                // Before any column change: a column the parent gains must not reach it.
-                preAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) DETACH PARTITION \(n);"))
+                // Before any column change: a column the parent gains must not reach it; and
+                // before the parent goes, if it does: it would take the partition along.
+                let detach = Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) DETACH PARTITION \(n);")
+                if parentGoes(SQL.qualified(p.schema, p.name)) { dropTableParts.append(detach) } else { preAlters.append(detach) }
             }
             if let p = t.partitionOf {
                 tableAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) ATTACH PARTITION \(n) \(p.bound);",
@@ -153,6 +288,23 @@ extension DiffBuilder {
         }
     }
 
+    static let integerTypes: Set<String> = ["smallint", "integer", "bigint"]
+
+    /// An integer column becoming a timestamp, or back: PostgreSQL has no cast either way. The
+    /// integer is read as seconds since 1970-01-01 UTC, PostgreSQL's own epoch convention
+    /// (`to_timestamp`, `extract(epoch …)`); the statement's hazard says so.
+    static func epochConversion(_ col: String, from old: String, to new: String) -> String? {
+        let toStamp = new.hasPrefix("timestamp"), fromStamp = old.hasPrefix("timestamp")
+        let zoned = { (t: String) in t.hasSuffix("with time zone") && !t.hasSuffix("without time zone") }
+        if integerTypes.contains(old) && toStamp {
+            return zoned(new) ? "to_timestamp(\(col))" : "to_timestamp(\(col)) AT TIME ZONE 'UTC'"
+        }
+        if fromStamp && integerTypes.contains(new) {
+            return "extract(epoch FROM \(col)\(zoned(old) ? "" : " AT TIME ZONE 'UTC'"))::\(new)"
+        }
+        return nil
+    }
+
     /// Whether `type` (or its element type) is an enum of `model`.
     static func isEnum(_ type: String, in model: SchemaModel) -> Bool {
         let base = type.hasSuffix("[]") ? String(type.dropLast(2)) : type
@@ -165,6 +317,7 @@ extension DiffBuilder {
     /// The USING expression of a column type change. Enums cast to and from text only: an enum
     /// to another enum (or to a domain or text-like type) goes through text.
     func castUsing(_ col: String, from old: String, to new: String) -> String {
+        if let epoch = Self.epochConversion(col, from: old, to: new) { return epoch }
         guard Self.isEnum(old, in: b) || Self.isEnum(new, in: a) else { return "\(col)::\(new)" }
         let array = old.hasSuffix("[]") && new.hasSuffix("[]")
         return "\(col)::text\(array ? "[]" : "")::\(new)"
@@ -226,9 +379,11 @@ extension DiffBuilder {
                     }
                 }
                 // A generated column takes no USING: it is computed again; a foreign table none either.
+                let epoch = Self.epochConversion(col, from: d.type, to: c.type) != nil
                 tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) TYPE \(c.type)"
                                              + (c.collation.map { " COLLATE \($0)" } ?? "") + (c.generatedExpr == nil && t.foreignServer == nil ? " USING " + castUsing(col, from: d.type, to: c.type) : "") + ";",
-                                             hazard: "rewrites the table (ACCESS EXCLUSIVE lock); fails if a value does not convert"))
+                                             hazard: "rewrites the table (ACCESS EXCLUSIVE lock); fails if a value does not convert"
+                                                + (epoch ? "; \(d.type) has no cast to \(c.type): values are taken as seconds since 1970-01-01 UTC (edit the USING clause if they are milliseconds)" : "")))
             }
             // An identity column has no default: take the identity away before setting one, and
             // drop the default before adding an identity.
@@ -377,6 +532,7 @@ extension DiffBuilder {
         }
         for n in onlyA { note("constraint", "\(SQL.quoteIdent(x[n]!.name)) on \(x[n]!.qualifiedTable)", .add, x[n]!.definition); add(x[n]!) }
         for n in onlyB { note("constraint", "\(SQL.quoteIdent(y[n]!.name)) on \(y[n]!.qualifiedTable)", .drop); drop(y[n]!) }
+        var unchangedKeys = Set<String>()
         for n in both {
             let k = x[n]!, l = y[n]!
             let name = "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)"
@@ -409,8 +565,10 @@ extension DiffBuilder {
                     continue
                 }
             }
+            if let index = k.indexName { unchangedKeys.insert(SQL.qualified(k.schema, index)) }
             comment(target: "CONSTRAINT \(SQL.quoteIdent(k.name)) ON \(k.onDomain ? "DOMAIN " : "")\(k.qualifiedTable)", name: name, k.comment, l.comment)
         }
+        namePartitionKeys(unchangedParentKeys: unchangedKeys)
     }
 
     /// Indexes on tables and materialized views that exist (and stay) on both sides.
@@ -424,17 +582,34 @@ extension DiffBuilder {
         }
         let x = Self.keyed(a.indexes.filter(kept), \.qualified), y = Self.keyed(b.indexes.filter(kept), \.qualified)
         let (onlyA, onlyB, both) = Self.split(x, y)
+        // Partitions' indexes of a, by the partitioned index they are attached to.
+        var children: [String: [IndexInfo]] = [:]
+        for i in a.indexes { if let p = i.parentIndex { children[p, default: []].append(i) } }
+        // A partition's own index in b that a attaches to a partitioned index, as it is: kept and
+        // attached rather than dropped and built again.
+        let attachable = Set(a.indexes.filter { i in
+            i.parentIndex != nil && y[i.qualified].map { $0.table == i.table && $0.definition == i.definition } == true
+        }.map(\.qualified))
         func add(_ i: IndexInfo) {
-            // On a partitioned table the index is built on every partition too.
-            postKeys.append(Statement(sql: i.definition.replacingOccurrences(of: " ON ONLY ", with: " ON ") + ";",
+            // A partitioned index is made on the parent only, then each partition's index (made
+            // under its own name, or one that is there already) is attached to it, as pg_dump does.
+            // Built on the parent alone, PostgreSQL would name the partitions' indexes itself.
+            postKeys.append(Statement(sql: i.definition + ";",
                                       hazard: "builds an index, blocking writes meanwhile (CREATE INDEX CONCURRENTLY avoids it, outside a transaction)"))
             if i.clustered {
                 postKeys.append(Statement(sql: "ALTER TABLE \(SQL.qualified(i.schema, i.table)) CLUSTER ON \(SQL.quoteIdent(i.name));"))
             }
             if let c = i.comment { grants.append(Statement(sql: "COMMENT ON INDEX \(i.qualified) IS \(SQL.quoteLiteral(c));")) }
+            // A new partition's index comes with the partition (made after this one).
+            for child in children[i.qualified] ?? [] where !fresh.contains(SQL.qualified(child.schema, child.table))
+                || isNewPartitionOfKeptParent(SQL.qualified(child.schema, child.table)) {
+                if !attachable.contains(child.qualified) { add(child) }
+                postKeys.append(Statement(sql: "ALTER INDEX \(i.qualified) ATTACH PARTITION \(child.qualified);"))
+            }
         }
         for n in onlyA { note("index", n, .add, x[n]!.definition); add(x[n]!) }
-        for n in onlyB { note("index", n, .drop); dropConstraints.append(Statement(sql: "DROP INDEX \(n);")) }
+        for n in onlyB where !attachable.contains(n) { note("index", n, .drop); dropConstraints.append(Statement(sql: "DROP INDEX \(n);")) }
+        for n in onlyB where attachable.contains(n) { note("index", n, .alter, "attached to \(a.indexes.first { $0.qualified == n }?.parentIndex ?? "")") }
         for n in both {
             let i = x[n]!, j = y[n]!
             if rebuiltParts.contains("index \(n)") {
@@ -453,6 +628,18 @@ extension DiffBuilder {
                 dropConstraints.append(Statement(sql: "DROP INDEX \(n);"))
                 add(i)
                 continue
+            }
+            // The partitions' indexes attached to it keep their own names: PostgreSQL names those
+            // it makes itself, which a may have renamed.
+            for child in children[n] ?? [] {
+                let table = SQL.qualified(child.schema, child.table)
+                if isNewPartitionOfKeptParent(table) {
+                    postKeys.append(Statement(sql: Self.renameAttachedIndex(parent: n, table: table, schema: child.schema, name: child.name)))
+                }
+                guard !fresh.contains(table), let old = b.indexes.first(where: { $0.parentIndex == n && $0.schema == child.schema && $0.table == child.table }),
+                      old.name != child.name else { continue }
+                note("index", child.qualified, .alter, "renamed from \(old.qualified)")
+                tableAlters.append(Statement(sql: "ALTER INDEX \(old.qualified) RENAME TO \(SQL.quoteIdent(child.name));"))
             }
             if i.clustered != j.clustered {
                 note("index", n, .alter, i.clustered ? "clustered" : "not clustered")

@@ -123,14 +123,17 @@ extension DiffBuilder {
         func key(_ p: PublicationTable) -> String { "\(p.publication) \(SQL.qualified(p.schema, p.table))" }
         let x = Self.keyed(a.publicationTables, key), y = Self.keyed(b.publicationTables.filter { !gone.contains($0.publication) }, key)
         let (onlyA, onlyB, both) = Self.split(x, y)
-        for k in onlyB + both.filter({ x[$0]! != y[$0]! }) {
+        // A re-created table is a new table: the old copy leaves with its memberships, and the new
+        // one joins every publication a has it in.
+        func remade(_ k: String) -> Bool { recreatedTables.contains(SQL.qualified(y[k]!.schema, y[k]!.table)) }
+        for k in onlyB + both.filter({ x[$0]! != y[$0]! }) where !remade(k) {
             let p = y[k]!
             if x[k] == nil { note("publication table", k, .drop) }
             dropOutside.append(Statement(sql: "ALTER PUBLICATION \(SQL.quoteIdent(p.publication)) DROP TABLE ONLY \(SQL.qualified(p.schema, p.table));"))
         }
-        for k in onlyA + both.filter({ x[$0]! != y[$0]! }) {
+        for k in onlyA + both.filter({ x[$0]! != y[$0]! || remade($0) }) {
             let p = x[k]!
-            note("publication table", k, y[k] == nil ? .add : .alter, y[k] == nil ? "" : "columns or row filter changed")
+            if y[k] == nil || x[k]! != y[k]! { note("publication table", k, y[k] == nil ? .add : .alter, y[k] == nil ? "" : "columns or row filter changed") }
             var sql = "ALTER PUBLICATION \(SQL.quoteIdent(p.publication)) ADD TABLE ONLY \(SQL.qualified(p.schema, p.table))"
             if let cols = p.columns { sql += " (" + cols.map(SQL.quoteIdent).joined(separator: ", ") + ")" }
             if let f = p.rowFilter { sql += " WHERE (\(f))" }

@@ -396,8 +396,10 @@ extension DiffBuilder {
         let goneRelations = Set(b.tables.filter { t in !a.tables.contains { $0.qualified == t.qualified } }.map(\.ref)
             + b.views.filter { v in !a.views.contains { $0.qualified == v.qualified } }.map(\.ref)
             + b.types.filter { t in !a.types.contains { $0.qualified == t.qualified } }.map(\.ref))
-        for n in onlyB {
-            note(y[n]!.keyword.lowercased(), n, .drop)
+        // A routine whose body calls another (BEGIN ATOMIC, RETURN) goes before it.
+        let gone = Self.dependentsFirst(onlyB.map { y[$0]! }, ref: \.ref, dependencies: b.dependencies).map(\.signature)
+        for n in onlyB { note(y[n]!.keyword.lowercased(), n, .drop) }
+        for n in gone {
             let statement = Statement(.drop, y[n]!.kind == "a" ? "aggregate" : "routine", n, "DROP \(y[n]!.keyword) \(n);", phase: .drop)
             if !(b.dependencies[y[n]!.ref] ?? []).isDisjoint(with: goneRelations) { dropRoutines.append(statement) } else { dropRoutinesLate.append(statement) }
         }
