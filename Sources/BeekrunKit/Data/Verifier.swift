@@ -96,18 +96,18 @@ public enum Verifier {
         }
         let queues = (a: WorkQueue(count: todo.count), b: WorkQueue(count: todo.count))
         let found = FingerprintBox()
-        let failure = WorkQueue(count: 0)
         let work: @Sendable (_ sideIsA: Bool, _ worker: Int) -> Void = { sideIsA, worker in
             let queue = sideIsA ? queues.a : queues.b
             let conn = sideIsA ? sideA.pool[worker] : sideB.pool[worker]
-            while failure.failed == nil, let j = queue.next() {
+            while let j = queue.next() {
                 let job = todo[j]
                 do {
                     let f = try fingerprint(conn, sideIsA ? job.a : job.b, rowHash: job.expression)
                     found.set(job.index, sideIsA: sideIsA, f)
                 } catch {
-                    failure.fail(error)
-                    queue.fail(error)
+                    // Both sides stop: the other side's rest is no use without this one's.
+                    queues.a.fail(error)
+                    queues.b.fail(error)
                 }
             }
         }
@@ -119,7 +119,7 @@ public enum Verifier {
         }
         work(true, 0)
         group.wait()
-        if let error = failure.error { throw error }
+        if let error = queues.a.failed ?? queues.b.failed { throw error }
 
         for job in jobs {
             guard let (fa, fb) = found.get(job.index) else { continue }
@@ -312,7 +312,7 @@ final class WorkQueue: @unchecked Sendable {
     private let lock = NSLock()
     private let count: Int
     private var position = 0
-    private(set) var error: Error?
+    private var error: Error?
 
     init(count: Int) { self.count = count }
 
