@@ -100,17 +100,15 @@ extension DiffBuilder {
         addCreatedTable(t)
         preAlters.append(Statement(sql: "ALTER TABLE \(n) RENAME TO \(SQL.quoteIdent(String((u.name + "__beekrun_old").prefix(63))));",
                                    hazard: parentRecreated ? nil : "re-creates table \(n) and copies its rows (ACCESS EXCLUSIVE lock for the whole migration)"))
-        // A partition re-created alone: the old one leaves its parent, to be dropped.
-        // (Before DROP TABLE of the parent, when it goes: it would take the partition along.)
+        // A partition re-created alone: the old one leaves its parent, to be dropped. So does an
+        // inheritance child: a column its parent gains must not reach the old copy. Before the
+        // parent's drop it still has its own name; after the renames, the old copy's.
         if let p = u.partitionOf, !parentRecreated {
             let parent = SQL.qualified(p.schema, p.name)
-            if parentGoes(parent) { dropTableParts.append(Statement(sql: "ALTER TABLE \(parent) DETACH PARTITION \(n);")) }
-            else { preAlters.append(Statement(sql: "ALTER TABLE \(parent) DETACH PARTITION \(old);")) }
+            leaveParent(parent, "ALTER TABLE \(parent) DETACH PARTITION \(parentGoes(parent) ? n : old);")
         }
-        // So does an inheritance child: a column its parent gains must not reach the old copy.
         for p in u.inherits where u.partitionOf == nil {
-            if parentGoes(p) { dropTableParts.append(Statement(sql: "ALTER TABLE \(n) NO INHERIT \(p);")) }
-            else { preAlters.append(Statement(sql: "ALTER TABLE \(old) NO INHERIT \(p);")) }
+            leaveParent(p, "ALTER TABLE \(parentGoes(p) ? n : old) NO INHERIT \(p);")
         }
         // Sequences owned by the old table's columns would go with it: they move to the new one.
         for s in a.sequences where !s.isIdentity && s.ownedBy.map({ SQL.qualified($0.schema, $0.table) == n }) == true {
@@ -212,6 +210,13 @@ extension DiffBuilder {
         }
     }
 
+    /// A table leaves its partition or inheritance parent `parent`: before the parent's
+    /// `DROP TABLE` when the parent goes (it would take a partition along, and refuses a parent
+    /// with children), else before any column change (a column the parent gains must not reach it).
+    mutating func leaveParent(_ parent: String, _ sql: String) {
+        if parentGoes(parent) { dropTableParts.append(Statement(sql: sql)) } else { preAlters.append(Statement(sql: sql)) }
+    }
+
     /// Whether b's table `qualified` is dropped or re-created by the migration.
     func parentGoes(_ qualified: String) -> Bool {
         recreatedTables.contains(qualified) || !a.tables.contains { $0.qualified == qualified }
@@ -246,10 +251,8 @@ extension DiffBuilder {
         if boundA != boundB {
             note("table", n, .alter, "partition of \(boundB ?? "none") → \(boundA ?? "none")")
             if let p = u.partitionOf {
-                // Before any column change: a column the parent gains must not reach it; and
-                // before the parent goes, if it does: it would take the partition along.
-                let detach = Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) DETACH PARTITION \(n);")
-                if parentGoes(SQL.qualified(p.schema, p.name)) { dropTableParts.append(detach) } else { preAlters.append(detach) }
+                let parent = SQL.qualified(p.schema, p.name)
+                leaveParent(parent, "ALTER TABLE \(parent) DETACH PARTITION \(n);")
             }
             if let p = t.partitionOf {
                 tableAlters.append(Statement(sql: "ALTER TABLE \(SQL.qualified(p.schema, p.name)) ATTACH PARTITION \(n) \(p.bound);",

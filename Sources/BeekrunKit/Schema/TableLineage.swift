@@ -6,10 +6,7 @@ extension DiffBuilder {
         if t.inherits != u.inherits {
             note("table", n, .alter, "inherits (\(u.inherits.joined(separator: ", "))) → (\(t.inherits.joined(separator: ", ")))")
             for p in u.inherits where !t.inherits.contains(p) {
-                // Before any column change: a column the parent gains must not reach the child;
-                // and before the parent goes, if it does: DROP TABLE refuses a parent with children.
-                let leave = Statement(sql: "ALTER TABLE \(n) NO INHERIT \(p);")
-                if parentGoes(p) { dropTableParts.append(leave) } else { preAlters.append(leave) }
+                leaveParent(p, "ALTER TABLE \(n) NO INHERIT \(p);")
             }
             // INHERIT appends: the parents come out in a's order only if those kept are first.
             for p in t.inherits where !u.inherits.contains(p) {
