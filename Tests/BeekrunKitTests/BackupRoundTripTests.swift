@@ -153,6 +153,23 @@ struct BackupRoundTripTests {
         // FKs are still in force after the load.
         #expect(throws: BeekError.self) { try dst.execute("insert into b (a_id) values (999)") }
     }
+
+    @Test("a materialized view left WITH NO DATA stays unpopulated after a restore, and so does one reading it; a populated one is refreshed")
+    func unpopulatedViewsStaySo() throws {
+        let ddl = """
+            create table n (v int);
+            create materialized view filled as select count(*) as c from n;
+            create materialized view unfilled as select sum(v) as s from n with no data;
+            create materialized view over_unfilled as select s from unfilled with no data;
+            """
+        let (src, dst, _, _) = try DataFixtures.pair(ddl, data: "insert into n select generate_series(1, 10)")
+        let backup = try BackupWriter.run(src, BackupOptions(directory: try DataFixtures.backupDirectory(), label: "views"))
+        let result = try Restorer.run(dst, from: backup.path)
+        #expect(result.materializedViews == ["public.filled"])
+        #expect(try dst.scalar("select c from filled") == "10")
+        #expect(try dst.scalar("select string_agg(relname || '=' || relispopulated, ' ' order by relname) from pg_class where relkind = 'm'")
+            == "filled=true over_unfilled=false unfilled=false")
+    }
 }
 
 @Suite("Partitioned tables")
