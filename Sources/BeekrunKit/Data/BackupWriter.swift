@@ -170,33 +170,38 @@ public enum BackupWriter {
 
     // MARK: Copying
 
-    /// Copies every job's table into its file, over `db` and, when the backup owns its
-    /// snapshot, extra connections sharing it. Largest tables first, so the connections
-    /// finish together.
-    static func copyTables(_ db: PGConnection, jobs: [(DataTable, String)], folder: String,
-                           ownTransaction: Bool, options: BackupOptions) throws -> [BackupManifest.Table] {
-        var extra: [PGConnection] = []
-        defer {
-            for c in extra { _ = try? c.execute("COMMIT"); c.close() }
-        }
-        let wanted = min(max(options.connections, 1), jobs.count)
-        if ownTransaction && wanted > 1 {
-            let snapshot = try db.scalar("select pg_export_snapshot()")!
-            for _ in 1..<wanted {
-                // A server at its connection limit still gets a backup, just a slower one.
-                guard let c = try? PGConnection(db.target, applicationName: "beekrun backup") else { break }
-                do {
-                    try c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                    try c.query("SET TRANSACTION SNAPSHOT " + SQL.quoteLiteral(snapshot))
-                    _ = try SessionSettings.apply(c, backupSettings)
-                    extra.append(c)
-                } catch {
-                    c.close()
-                    break
+    /// Opens up to `count` more connections sharing `db`'s snapshot (exported from its open
+    /// `REPEATABLE READ` transaction), with the backup's settings. A server at its connection
+    /// limit gives fewer: the backup is slower, not refused.
+    static func snapshotConnections(_ db: PGConnection, count: Int, lock tables: [DataTable] = []) throws -> [PGConnection] {
+        guard count > 0 else { return [] }
+        let snapshot = try db.scalar("select pg_export_snapshot()")!
+        var opened: [PGConnection] = []
+        for _ in 0..<count {
+            guard let c = try? PGConnection(db.target, applicationName: "beekrun backup") else { break }
+            do {
+                try c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                try c.query("SET TRANSACTION SNAPSHOT " + SQL.quoteLiteral(snapshot))
+                _ = try SessionSettings.apply(c, backupSettings)
+                // The first one takes over the tables' locks before `db` lets go of its own,
+                // so no DDL can slip in between (as pg_dump's workers).
+                if opened.isEmpty && !tables.isEmpty {
+                    try c.execute("LOCK TABLE " + tables.map(\.qualified).joined(separator: ", ") + " IN ACCESS SHARE MODE")
                 }
+                opened.append(c)
+            } catch {
+                c.close()
+                if opened.isEmpty && !tables.isEmpty { throw error }
+                break
             }
         }
-        let pool = [db] + extra
+        return opened
+    }
+
+    /// Copies every job's table into its file over the connections of `pool` (which share
+    /// one snapshot), one thread each. Largest tables first, so the connections finish together.
+    static func copyTables(pool: [PGConnection], jobs: [(DataTable, String)], folder: String,
+                           options: BackupOptions) throws -> [BackupManifest.Table] {
         let order = jobs.indices.sorted { jobs[$0].0.diskBytes > jobs[$1].0.diskBytes }
         let state = CopyState(order: order, count: jobs.count)
         let progressLock = NSLock()
@@ -205,6 +210,7 @@ public enum BackupWriter {
             while let index = state.next() {
                 let (table, file) = jobs[index]
                 do {
+                    try Interrupt.check() // Ctrl-C stops a background backup between tables too
                     let ticker = ProgressTicker(options.progress, table: table.displayName, lock: progressLock)
                     let entry = try copyTable(conn, table: table, path: folder + "/" + file, file: file, ticker: ticker)
                     state.finish(index, entry)
@@ -378,49 +384,17 @@ public final class PreparedBackup {
     ///   backup that owns its snapshot can hold it; the files are the same either way.
     public func write(holdingSnapshot: Bool = false) throws -> BackupResult {
         guard open else { throw BeekError.failed("backup: the snapshot was closed before the backup was written") }
-        // Two backups with one label in the same second get "-2", "-3" … rather than fail.
-        var finalPath = directory + "/" + label + "_" + folderTime
-        var suffix = 1
-        while FileManager.default.fileExists(atPath: finalPath) {
-            suffix += 1
-            finalPath = directory + "/" + label + "_" + folderTime + "-\(suffix)"
-        }
-        let tempPath = directory + "/." + label + "_" + folderTime + ".partial-\(getpid())"
-        do {
-            try FileManager.default.createDirectory(atPath: tempPath, withIntermediateDirectories: true)
-            try BackupFiles.makePrivate(directory: tempPath)
-        } catch {
-            throw BeekError.file(path: tempPath, reason: "cannot create the backup folder: \(error.localizedDescription)")
-        }
-        var renamed = false
-        defer { if !renamed { try? FileManager.default.removeItem(atPath: tempPath) } }
-
-        // File names are fixed before copying so parallel workers never race on them.
-        var taken = Set<String>()
-        let jobs: [(DataTable, String)] = tables.map { t in
-            let name = TableFile.fileName(schema: t.schema, table: t.name, taken: taken)
-            taken.insert(name.lowercased())
-            return (t, name)
-        }
-        let entries = try BackupWriter.copyTables(db, jobs: jobs, folder: tempPath, ownTransaction: ownTransaction, options: options)
-
-        var settings = Dictionary(uniqueKeysWithValues: SessionSettings.fidelity.prefix(6).map { ($0.0, $0.1) })
-        settings["lc_monetary"] = lcMonetary
-        let manifest = BackupManifest(
-            format: BackupManifest.formatName, formatVersion: BackupManifest.currentVersion, label: label,
-            source: .init(database: database, serverVersion: serverVersion, serverVersionNum: serverVersionNum),
-            snapshotTime: snapshotTime, schemas: options.schemas, settings: settings,
-            tables: entries, sequences: sequences)
-        let manifestFile = try HashingFileWriter(path: tempPath + "/" + BackupManifest.fileName)
-        try manifestFile.append(Array(try manifest.encoded()))
-        try manifestFile.append([0x0A])
-        _ = try manifestFile.finish()
-        try BackupWriter.syncDirectory(tempPath)
-
+        let folder = try BackupFolder.begin(directory: directory, name: label + "_" + folderTime)
+        defer { folder.abandon() }
+        var extra: [PGConnection] = []
+        defer { for c in extra { _ = try? c.execute("COMMIT"); c.close() } }
+        if ownTransaction { extra = try BackupWriter.snapshotConnections(db, count: min(options.connections, jobs.count) - 1) }
+        let entries = try BackupWriter.copyTables(pool: [db] + extra, jobs: jobs, folder: folder.tempPath, options: options)
+        let manifest = manifest(entries)
         if ownTransaction {
             // Imported before the snapshot's own transaction ends, or it could not be.
             if holdingSnapshot {
-                heldSnapshot = HeldSnapshot.open(from: db, path: finalPath, manifest: manifest, tables: tables)
+                heldSnapshot = HeldSnapshot.open(from: db, path: folder.finalPath, manifest: manifest, tables: tables)
             }
             try db.execute("COMMIT")
             ownTransaction = false
@@ -428,13 +402,83 @@ public final class PreparedBackup {
             try SessionSettings.restore(db, previous)
         }
         open = false
-        guard rename(tempPath, finalPath) == 0 else {
+        do { try folder.seal(manifest) } catch {
             heldSnapshot?.close()
             heldSnapshot = nil
-            throw BeekError.file(path: finalPath, reason: "cannot rename the finished backup: \(String(cString: strerror(errno)))")
+            throw error
         }
-        renamed = true
-        try? BackupWriter.syncDirectory(directory)
-        return BackupResult(path: finalPath, manifest: manifest)
+        return BackupResult(path: folder.finalPath, manifest: manifest)
+    }
+
+    /// Starts writing the backup folder in the background and returns at once: the tables are
+    /// copied by connections of their own that share the backup's snapshot and hold its table
+    /// locks, so `db` is free again (its snapshot transaction ends here) while they work. The
+    /// files, checksums and manifest are exactly those `write()` makes. A restore of this
+    /// backup streams from `running.heldSnapshot` meanwhile (see `HeldSnapshot`).
+    /// - Returns: nil when the backup cannot run in the background (it reads inside the
+    ///   caller's transaction, or no connection could be opened): `write()` then does it.
+    public func start() throws -> BackupInProgress? {
+        guard open, ownTransaction, !jobs.isEmpty else { return nil }
+        let pool = try BackupWriter.snapshotConnections(db, count: min(options.connections, jobs.count), lock: tables)
+        guard !pool.isEmpty else { return nil }
+        let folder: BackupFolder
+        do { folder = try BackupFolder.begin(directory: directory, name: label + "_" + folderTime) } catch {
+            for c in pool { c.close() }
+            throw error
+        }
+        // What a restore may stream already: every table but its rows, bytes and checksum.
+        let provisional = manifest(jobs.map { t, file in
+            BackupManifest.Table(schema: t.schema, name: t.name, file: file, columns: t.columns, rows: t.estimatedRows,
+                                 bytes: 0, sha256: "", filter: t.filter)
+        })
+        let running = BackupInProgress(path: folder.finalPath, tables: plan.tables.count)
+        running.heldSnapshot = HeldSnapshot.open(from: db, path: folder.finalPath, manifest: provisional, tables: tables, running: running)
+        do { try db.execute("COMMIT") } catch {
+            running.heldSnapshot?.close()
+            for c in pool { c.close() }
+            folder.abandon()
+            throw error
+        }
+        ownTransaction = false
+        open = false
+        let jobs = jobs
+        let quiet = { var o = self.options; o.progress = nil; return o }() // other steps own the terminal meanwhile
+        let template = manifest([])
+        Thread {
+            let outcome = Result { () throws -> BackupResult in
+                defer {
+                    for c in pool { _ = try? c.execute("COMMIT"); c.close() }
+                    folder.abandon()
+                }
+                let entries = try BackupWriter.copyTables(pool: pool, jobs: jobs, folder: folder.tempPath, options: quiet)
+                var manifest = template
+                manifest.tables = entries
+                try folder.seal(manifest)
+                return BackupResult(path: folder.finalPath, manifest: manifest)
+            }
+            running.finish(outcome)
+        }.start()
+        return running
+    }
+
+    /// Each table's file name, fixed before copying so parallel workers never race on them.
+    private lazy var jobs: [(DataTable, String)] = {
+        var taken = Set<String>()
+        return tables.map { t in
+            let name = TableFile.fileName(schema: t.schema, table: t.name, taken: taken)
+            taken.insert(name.lowercased())
+            return (t, name)
+        }
+    }()
+
+    /// The manifest of this backup with the tables' entries as written.
+    private func manifest(_ entries: [BackupManifest.Table]) -> BackupManifest {
+        var settings = Dictionary(uniqueKeysWithValues: SessionSettings.fidelity.prefix(6).map { ($0.0, $0.1) })
+        settings["lc_monetary"] = lcMonetary
+        return BackupManifest(
+            format: BackupManifest.formatName, formatVersion: BackupManifest.currentVersion, label: label,
+            source: .init(database: database, serverVersion: serverVersion, serverVersionNum: serverVersionNum),
+            snapshotTime: snapshotTime, schemas: options.schemas, settings: settings,
+            tables: entries, sequences: sequences)
     }
 }

@@ -21,6 +21,10 @@ public final class HeldSnapshot: @unchecked Sendable {
     /// The tables as the backup read them, by `schema.name`.
     let tables: [String: DataTable]
     let connection: PGConnection
+    /// The backup writing this snapshot's files in the background, when it is not finished at
+    /// the time of the restore: `manifest` then has every table but its rows, bytes and
+    /// checksum, and the restore checks its row counts against the finished backup's.
+    let running: BackupInProgress?
     /// The source's `server_version_num`: text COPY is streamed only between servers of the
     /// same major version (the format's fine print is per version; the files work across).
     var serverVersionNum: Int { manifest.source.serverVersionNum }
@@ -28,7 +32,8 @@ public final class HeldSnapshot: @unchecked Sendable {
     /// Opens a connection importing the snapshot of `db`'s open transaction (which must be
     /// REPEATABLE READ: the backup's own). - Returns: nil when it cannot be opened (the
     /// server at its connection limit, say): the restore then reads the files.
-    static func open(from db: PGConnection, path: String, manifest: BackupManifest, tables: [DataTable]) -> HeldSnapshot? {
+    static func open(from db: PGConnection, path: String, manifest: BackupManifest, tables: [DataTable],
+                     running: BackupInProgress? = nil) -> HeldSnapshot? {
         guard let snapshot = try? db.scalar("select pg_export_snapshot()"),
               let c = try? PGConnection(db.target, applicationName: "beekrun backup snapshot") else { return nil }
         do {
@@ -41,10 +46,12 @@ public final class HeldSnapshot: @unchecked Sendable {
         }
         var byName: [String: DataTable] = [:]
         for t in tables { byName[t.displayName] = t }
-        return HeldSnapshot(path: path, manifest: manifest, tables: byName, connection: c)
+        return HeldSnapshot(path: path, manifest: manifest, tables: byName, connection: c, running: running)
     }
 
-    private init(path: String, manifest: BackupManifest, tables: [String: DataTable], connection: PGConnection) {
+    private init(path: String, manifest: BackupManifest, tables: [String: DataTable], connection: PGConnection,
+                 running: BackupInProgress?) {
+        self.running = running
         self.path = path
         self.manifest = manifest
         self.tables = tables
@@ -105,7 +112,8 @@ public final class HeldSnapshot: @unchecked Sendable {
     /// Streams one table of the backup from the snapshot into `writer` (a target's
     /// `COPY … FROM STDIN`, in binary when `binary`, else text), chunk by chunk: memory stays flat.
     /// - Returns: the rows sent and their bytes.
-    /// - Throws: when the snapshot no longer shows the manifest's row count.
+    /// - Throws: when the snapshot no longer shows the manifest's row count (checked by the
+    ///   restore once a backup still being written is finished).
     func stream(_ table: BackupManifest.Table, into writer: CopyInWriter, binary: Bool = false,
                 progress: (_ rows: Int, _ bytes: Int) -> Void) throws -> (rows: Int, bytes: Int) {
         guard let source = tables[table.qualifiedName] else {
@@ -120,12 +128,14 @@ public final class HeldSnapshot: @unchecked Sendable {
             bytes += chunk.count
             if chunks & 0xFFFF == 0 { progress(chunks, bytes) }
         }
-        guard rows == table.rows else {
-            throw BeekError.failed(
-                "the source's table \(table.qualifiedName) changed under the backup's snapshot (TRUNCATE or an ALTER TABLE that "
-                    + "rewrites it, since the backup): it shows \(rows) rows there, the backup holds \(table.rows); nothing was "
-                    + "restored; restore from the files instead: restore(db, \"\(path)\")")
-        }
+        guard rows == table.rows || running != nil else { throw changed(table.qualifiedName, shows: rows, holds: table.rows) }
         return (rows, bytes)
+    }
+
+    /// The refusal when the snapshot no longer shows the rows the backup's files hold.
+    func changed(_ table: String, shows rows: Int, holds: Int) -> BeekError {
+        .failed("the source's table \(table) changed under the backup's snapshot (TRUNCATE or an ALTER TABLE that "
+            + "rewrites it, since the backup): it shows \(rows) rows there, the backup holds \(holds); nothing was "
+            + "restored; restore from the files instead: restore(db, \"\(path)\")")
     }
 }

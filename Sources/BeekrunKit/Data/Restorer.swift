@@ -188,6 +188,18 @@ public enum Restorer {
                 restored.append(RestoredTable(name: table.displayName, rows: rows, bytes: table.bytes))
             }
         }
+        if let source, let running = source.running {
+            // The files were written while the rows streamed: the restore counts only once
+            // the backup is complete, and only if each table got exactly the rows its file holds.
+            let written = try running.wait().manifest
+            let byName = Dictionary(written.tables.map { ($0.qualifiedName, $0) }, uniquingKeysWith: { a, _ in a })
+            for (i, table) in restored.enumerated() {
+                guard let file = byName[table.name], file.rows == table.rows else {
+                    throw source.changed(table.name, shows: table.rows, holds: byName[table.name]?.rows ?? 0)
+                }
+                restored[i].bytes = file.bytes
+            }
+        }
         try guardState.release(db)
         if guardState.mode == .replica {
             var subsets: [String] = []
@@ -342,8 +354,9 @@ public enum Restorer {
         let loaded = try db.copyIn(copyInCommand(target, binary: binary)) { writer in
             sent = try source.stream(table, into: writer, binary: binary) { ticker.tick(rows: $0, bytes: $1) }
         }
-        // The server's own count, as a file restore checks the file's rows against the manifest.
-        guard loaded == table.rows else {
+        // The server's own count, as a file restore checks the file's rows against the manifest
+        // (against the finished backup's, when its files were still being written: `load`).
+        guard loaded == table.rows || source.running != nil else {
             throw BeekError.failed("\(table.qualifiedName): \(loaded) rows loaded, the backup holds \(table.rows); nothing was restored")
         }
         ticker.finish(rows: loaded, bytes: sent.bytes)

@@ -8,6 +8,9 @@ public protocol LuaHandle: AnyObject {
     static var luaTypeName: String { get }
     /// A field read from Lua (`db.name`); nil when there is no such field.
     func luaField(_ name: String) -> LuaValue?
+    /// A field read from Lua that may have to wait for work behind it, and fail with it (a
+    /// backup still being written); `luaField` by default.
+    func luaLookup(_ name: String) throws -> LuaValue?
     /// `__close`: release what the handle holds (a connection); reading fields still works.
     func luaClose()
     /// `tostring(handle)`; must never show a secret.
@@ -16,6 +19,7 @@ public protocol LuaHandle: AnyObject {
 
 extension LuaHandle {
     public func luaClose() {}
+    public func luaLookup(_ name: String) throws -> LuaValue? { luaField(name) }
 }
 
 /// The one metatable every handle shares, and the bridge between userdata and objects.

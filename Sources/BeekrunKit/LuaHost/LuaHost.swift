@@ -21,6 +21,9 @@ public final class LuaHost {
     public internal(set) var lastTraceback: String?
 
     public let memoryLimit: Int
+    /// The registry reference of the `__pairs` of tables with fields still being worked out
+    /// (`LuaTable.pending`), 0 when there is none.
+    private(set) var lazyPairsRef: Int32 = 0
 
     /// - Parameter memoryLimit: bytes the runbook's Lua values may use (0 = unlimited).
     public init(memoryLimit: Int = 1 << 30) {
@@ -31,6 +34,7 @@ public final class LuaHost {
         alloc.pointee.host = Unmanaged.passUnretained(self).toOpaque()
         beek_open_sandboxed_libs(L)
         installHandleMetatable()
+        installLazyPairs()
         beek_install_interrupt_hook(L)
         alloc.pointee.limit = memoryLimit
     }
@@ -159,12 +163,37 @@ public final class LuaHost {
 
     // MARK: Setup details
 
+    /// `pairs` over a table some of whose fields a handle works out on first read (a backup
+    /// still being written): it asks the handle for them all (waiting for the work), puts them
+    /// in the table and walks it. Plain Lua: it only reads fields and sets absent ones.
+    private func installLazyPairs() {
+        let source = """
+            local next, rawget, rawset, getmetatable = next, rawget, rawset, getmetatable
+            return function(t)
+              local mt = getmetatable(t)
+              local pending = mt and rawget(mt, "__index")
+              if pending then
+                for k, v in next, pending.pending_fields do
+                  if rawget(t, k) == nil then rawset(t, k, v) end
+                end
+              end
+              return next, t, nil
+            end
+            """
+        let base = lua_gettop(L)
+        let loaded = source.withCString { beek_loadbuffer(L, $0, strlen($0), "=beekrun-pairs") }
+        if loaded == LUA_OK, beek_pcall(L, 0, 1, 0) == LUA_OK {
+            lazyPairsRef = luaL_ref(L, beek_registryindex())
+        }
+        lua_settop(L, base)
+    }
+
     private func installHandleMetatable() {
         luaL_newmetatable(L, LuaHandleRegistry.metatableName)
         let metamethods: [(String, (LuaCall) throws -> [LuaValue])] = [
             ("__index", { call in
                 guard case .handle(let h) = call.argument(1), case .string(let key) = call.argument(2) else { return [.nil] }
-                if let value = h.luaField(key) { return [value] }
+                if let value = try h.luaLookup(key) { return [value] }
                 throw BeekError.badArgument(function: type(of: h).luaTypeName, message: "has no field '\(key)'")
             }),
             ("__close", { call in

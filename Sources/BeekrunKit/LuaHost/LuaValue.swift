@@ -38,6 +38,10 @@ public struct LuaTable {
     public var fields: [String: LuaValue] = [:]
     /// Field names in the order they were added from Swift, so output tables are stable.
     public private(set) var order: [String] = []
+    /// Fields not known yet: a handle works them out when Lua first reads one (its `luaLookup`)
+    /// or walks the table with `pairs` (its `pending_fields`). Pushed as the table's
+    /// metatable `__index`; never read back from Lua.
+    public var pending: LuaHandle?
 
     public init(array: [LuaValue] = [], fields: [(String, LuaValue)] = []) {
         self.array = array
@@ -223,6 +227,16 @@ extension LuaValue {
                 LuaValue.string(key).push(L)
                 t.fields[key]!.push(L)
                 lua_rawset(L, -3)
+            }
+            if let pending = t.pending {
+                lua_createtable(L, 0, 2)
+                LuaHandleRegistry.push(L, pending)
+                lua_setfield(L, -2, "__index")
+                if let host = LuaHost.current(L), host.lazyPairsRef != 0 {
+                    lua_rawgeti(L, beek_registryindex(), lua_Integer(host.lazyPairsRef))
+                    lua_setfield(L, -2, "__pairs")
+                }
+                lua_setmetatable(L, -2)
             }
         case .function(let ref): ref.push(L)
         case .handle(let h): LuaHandleRegistry.push(L, h)

@@ -23,6 +23,8 @@ public enum RunbookRunner {
         do {
             try host.sealSandbox()
             try host.run(file: options.scriptPath, displayPath: options.displayPath)
+            // The run is done when its backups are on disk: one that failed fails the run.
+            try runtime.awaitBackups()
         } catch {
             let message = error.userMessage
             reporter.error(message)

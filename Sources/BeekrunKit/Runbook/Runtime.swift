@@ -27,6 +27,8 @@ public final class Runtime {
     /// Backups written in this run, by path: the connection they were read from, which may
     /// still hold their snapshot for a streamed restore.
     var writtenBackupSources: [String: DatabaseHandle] = [:]
+    /// Backups of this run whose files are still being written (BackgroundBackups.swift).
+    let backgroundBackups = BackgroundBackups()
     /// The databases of this run that are production, by identity: shared by all handles.
     let productionDatabases = ProductionDatabases()
     /// Databases this run holds the run lock on (by host, port and name: two handles to one
@@ -69,6 +71,8 @@ public final class Runtime {
         // Asked now, at apply time: `production` is the run's knowledge of this database's
         // identity, which a connection opened after the step's handle may have changed.
         try confirmIfNeeded(step)
+        reportFinishedBackups()
+        if let target = step.target { try awaitBackups(of: target) }
         let watch = Stopwatch()
         do {
             if let target = step.target { try lock(target) }
@@ -117,6 +121,7 @@ public final class Runtime {
     /// Runs a reading step (it runs in a dry run too) with a timed step line.
     public func read<T>(_ title: String, _ detail: String = "", _ body: () throws -> T,
                         outcome: (T) -> String = { _ in "" }) throws -> T {
+        reportFinishedBackups()
         let watch = Stopwatch()
         do {
             let result = try body()
@@ -196,6 +201,10 @@ public final class Runtime {
         audit?.record(step: "run", target: nil, result: result, message: message, seconds: seconds)
     }
 
+    func auditRecord(step: String, target: String?, result: String, message: String?, seconds: Double) {
+        audit?.record(step: step, target: target, result: result, message: message, seconds: seconds)
+    }
+
     /// Takes the run lock on a database (connect does, for every connection not opened
     /// readonly, so a second run is refused before it reads or backs up anything).
     /// Two handles of this run to one database share the lock of the first.
@@ -226,7 +235,7 @@ public final class Runtime {
             + "(pg_advisory_unlock_all(), pg_advisory_unlock or DISCARD ALL): taken again; do not release locks you did not take")
     }
 
-    private func firstLine(of error: Error) -> String {
+    func firstLine(of error: Error) -> String {
         String(error.userMessage.split(separator: "\n").first ?? "")
     }
 
@@ -292,6 +301,9 @@ public final class Runtime {
 
     /// Closes every connection the run opened (also those the runbook forgot to close).
     func closeAll() {
+        // A backup still being written is finished (or, after Ctrl-C, its cancelled copies end
+        // it) before its source's connections close: it has its own, so nothing cuts it short.
+        try? awaitBackups()
         writtenBackupSources.removeAll()
         openHandles.forEach { $0.luaClose() }
         openHandles.removeAll()

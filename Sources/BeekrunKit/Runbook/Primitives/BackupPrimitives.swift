@@ -23,6 +23,7 @@ enum BackupPrimitives {
         let label = try options.string("label")
         let directory = try options.string("dir") ?? runtime.options.backupDirectory
         let verify = try options.bool("verify", default: false)
+        try runtime.awaitBackups() // a backup of this run still being written is listed once it is complete
         let entries = try runtime.read("list_backups", [label.map { "label \($0)" }, "in \(directory)"].compactMap { $0 }.joined(separator: " ")) {
             try BackupCatalog.list(directory: directory, label: label).map { entry -> LuaValue in
                 let manifest = try BackupManifest.read(from: entry.path + "/" + BackupManifest.fileName)
@@ -59,6 +60,7 @@ enum BackupPrimitives {
         let label = try options.requiredString("label")
         guard let keep = try options.integer("keep") else { throw call.fail("option 'keep' is required, e.g. keep = 7") }
         let directory = try options.string("dir") ?? runtime.options.backupDirectory
+        try runtime.awaitBackups() // one still being written counts, as it will be complete
         let plan = try BackupRetention.plan(directory: directory, label: label, keep: keep,
                                             planned: runtime.dryRun ? Array(runtime.plannedBackups.keys) : [])
         let step = Step(.destroy, "prune_backups \(label)",

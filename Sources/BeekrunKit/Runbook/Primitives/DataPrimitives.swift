@@ -75,15 +75,27 @@ enum DataPrimitives {
             runtime.plannedBackupSources[plan.path] = db
             return BackupHandle(.planned(plan))
         }, apply: {
-            // The snapshot stays open for a restore of this backup later in the run, which then
-            // streams from it (see HeldSnapshot); the files are written all the same.
+            // The files are written in the background, by connections of their own sharing the
+            // backup's snapshot, while the runbook goes on (BackgroundBackups.swift says who
+            // waits for them). The snapshot stays open for a restore of this backup later in
+            // the run, which then streams from it (see HeldSnapshot) while the files are written.
+            if let running = try prepared.start() {
+                db.hold(running.heldSnapshot)
+                running.heldSnapshot = nil
+                runtime.writtenBackupSources[running.path] = db
+                runtime.backgroundBackups.add(running, source: db, title: step.title)
+                return BackupHandle(.running(running, plan))
+            }
             let result = try prepared.write(holdingSnapshot: true)
             db.hold(prepared.heldSnapshot)
             runtime.writtenBackupSources[result.path] = db
             return BackupHandle(.written(result))
         }, outcome: { h in
-            guard case .written(let r) = h.state else { return "" }
-            return "\(Format.plural(r.rows, "row")), \(Format.bytes(r.bytes)) → \(r.path)"
+            switch h.state {
+            case .written(let r): return "\(Format.plural(r.rows, "row")), \(Format.bytes(r.bytes)) → \(r.path)"
+            case .running(let r, _): return "writing in the background → \(r.path)"
+            case .planned: return ""
+            }
         })
         return [handle.luaRecord]
     }
@@ -143,6 +155,7 @@ enum DataPrimitives {
             prepared = try Restorer.prepare(connection, streamingFrom: held, restoreOptions, exactCounts: false)
             plan = prepared!.plan
         } else {
+            try runtime.awaitBackup(path: path) // its files, when this run is still writing them
             prepared = try Restorer.prepare(connection, from: path, restoreOptions, exactCounts: runtime.dryRun)
             plan = prepared!.plan
             // What the real run checks after loading, a dry run checks from the files.
@@ -155,9 +168,12 @@ enum DataPrimitives {
             runtime.plannedFills[db.identity, default: []].formUnion(plan.tables.compactMap { $0.name.split(separator: ".").first.map(String.init) })
         }
         let subsets = plan.tables.filter { $0.filter != nil }.count
+        // Streamed while the backup's files are still being written: the rows are the planner's
+        // estimate until the load counts them.
+        let estimated = prepared?.source?.running != nil
         let step = Step(.change, "restore \(db.name)",
                         detail: "\(Format.plural(plan.tables.count, "table"))" + (subsets > 0 ? " (\(Format.plural(subsets, "subset")))" : "")
-                            + ", \(Format.plural(plan.rows, "row"))"
+                            + ", \(estimated ? "about " : "")\(Format.plural(plan.rows, "row"))"
                             + (plan.existingRows > 0 ? " (replacing \(Format.plural(plan.existingRows, "row")))" : "")
                             + " from \(URL(fileURLWithPath: path).lastPathComponent)"
                             + (streamedFrom.map { " (streamed from \($0.name)'s snapshot)" } ?? ""),
@@ -172,8 +188,9 @@ enum DataPrimitives {
         }, apply: {
             guard let prepared else { throw BeekError.failed("restore: a backup planned by a dry run cannot be loaded") }
             let r = try prepared.run()
+            runtime.reportFinishedBackups()
             return (r.tables.count, r.rows, r.bytes)
-        }, outcome: { "\(Format.bytes($0.bytes)) loaded" })
+        }, outcome: { estimated ? "\(Format.plural($0.rows, "row")), \(Format.bytes($0.bytes)) loaded" : "\(Format.bytes($0.bytes)) loaded" })
         return [.record([("tables", LuaValue(result.tables)), ("rows", LuaValue(result.rows)), ("bytes", LuaValue(result.bytes))])]
     }
 
