@@ -301,6 +301,16 @@ enum TransitionCorpus {
                    items + " CREATE VIEW public.v AS SELECT id FROM public.items; " + fn + #" ALTER VIEW public.v OWNER TO "App Owner"; ALTER FUNCTION public.f(int) OWNER TO "App Owner"; ALTER TABLE public.items OWNER TO "App Owner";"#),
         Transition("table re-created keeps its grants", "CREATE TABLE public.logs (at date NOT NULL, msg text); GRANT SELECT ON public.logs TO anon;",
                    "CREATE TABLE public.logs (at date NOT NULL, msg text) PARTITION BY RANGE (at); GRANT SELECT ON public.logs TO anon;"),
+        // Database-wide default privileges (no IN SCHEMA) of the role that runs the migration
+        // decide what it creates later, even while the schemas hold nothing it owns.
+        Transition("database-wide default privileges with nothing owned yet", "",
+                   "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC; ALTER DEFAULT PRIVILEGES REVOKE USAGE ON TYPES FROM PUBLIC;"),
+        Transition("database-wide default privileges go while a function arrives",
+                   "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;",
+                   "CREATE FUNCTION public.k() RETURNS int LANGUAGE sql AS 'SELECT 1';"),
+        Transition("new schema under database-wide default privileges, one grantee revoked",
+                   "ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO anon, authenticated;",
+                   "ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO anon, authenticated; CREATE SCHEMA other; REVOKE USAGE ON SCHEMA other FROM anon;"),
     ]
 
     static let dependencies: [Transition] = [

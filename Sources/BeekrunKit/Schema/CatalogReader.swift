@@ -33,6 +33,7 @@ public enum CatalogReader {
         try withEmptySearchPath(db) {
             var model = SchemaModel()
             model.serverVersion = db.serverVersion
+            model.reader = try db.scalar("select current_user") ?? ""
             let context = Context(db: db, schemas: schemas, schemaArray: SQL.textArray(schemas))
             try context.loadComments()
             try readSchemas(context, into: &model)

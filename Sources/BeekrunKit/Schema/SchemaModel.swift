@@ -32,6 +32,9 @@ enum CatalogClass {
 public struct SchemaModel: Sendable {
     /// `server_version_num` of the database read: what a NULL ACL stands for depends on it.
     public var serverVersion: Int = 0
+    /// The role the catalogs were read as: on a migration's target, the role that runs it and
+    /// creates what a developer adds later, so its database-wide default privileges matter.
+    public var reader: String = ""
     public var schemas: [SchemaInfo] = []
     public var extensions: [ExtensionInfo] = []
     /// Extensions living outside the model's schemas whose objects the model uses (a column of
