@@ -418,6 +418,10 @@ enum TransitionCorpus {
         Transition("column type and default change together, the old default does not cast",
                    "CREATE TABLE public.tickets (id int, priority text DEFAULT 'none');",
                    "CREATE TABLE public.tickets (id int, priority int DEFAULT 0);"),
+        // A foreign table needs its server (and the server its wrapper), which live outside any
+        // schema: made before the table when the target lacks them, gone with the last table.
+        Transition("foreign table on a server and wrapper the target lacks", "",
+                   "CREATE FOREIGN DATA WRAPPER beek_wrapper OPTIONS (mode 'test'); CREATE SERVER \"Beek Remote\" VERSION '2' FOREIGN DATA WRAPPER beek_wrapper OPTIONS (host 'db.example', port '5433'); CREATE FOREIGN TABLE public.remote_rows (id int, label text) SERVER \"Beek Remote\" OPTIONS (table_name 'rows');"),
     ]
 
     /// Partitioned indexes and keys: each partition's index has a name of its own, which pg_dump

@@ -59,6 +59,7 @@ public enum CatalogReader {
             try readDependents(context, into: &model)
             try readExternalReferences(context, into: &model)
             try readGlobalDefaultPrivileges(context, into: &model)
+            try readForeignServers(context, into: &model)
             return model
         }
     }

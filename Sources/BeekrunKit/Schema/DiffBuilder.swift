@@ -177,6 +177,7 @@ struct DiffBuilder {
     mutating func run() {
         compareSchemas()
         compareExtensions()
+        compareForeignServers()
         recreatedTypes = typesToRecreate()
         readdedColumns = columnsToReadd()
         recreatedTables = tablesToRecreate()

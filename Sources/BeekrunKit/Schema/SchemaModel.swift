@@ -68,6 +68,11 @@ public struct SchemaModel: Sendable {
     /// Database-wide default privileges (`ALTER DEFAULT PRIVILEGES FOR ROLE r … ` without
     /// `IN SCHEMA`) of the roles owning the schemas or objects in them; `schema` is "".
     public var globalDefaultPrivileges: [DefaultPrivilege] = []
+    /// Foreign servers the foreign tables of these schemas use, with their wrappers; and the
+    /// names of every server and wrapper in the database (to tell which a migration must make).
+    public var foreignServers: [ForeignServerInfo] = []
+    public var serverNames: Set<String> = []
+    public var wrapperNames: Set<String> = []
     /// Publications that publish tables of these schemas, all tables, or nothing yet.
     public var publications: [PublicationInfo] = []
     /// Objects in other schemas that depend on objects of these schemas (a trigger on `auth.users`
