@@ -301,6 +301,16 @@ enum TransitionCorpus {
                    items + " CREATE VIEW public.v AS SELECT id FROM public.items; " + fn + #" ALTER VIEW public.v OWNER TO "App Owner"; ALTER FUNCTION public.f(int) OWNER TO "App Owner"; ALTER TABLE public.items OWNER TO "App Owner";"#),
         Transition("table re-created keeps its grants", "CREATE TABLE public.logs (at date NOT NULL, msg text); GRANT SELECT ON public.logs TO anon;",
                    "CREATE TABLE public.logs (at date NOT NULL, msg text) PARTITION BY RANGE (at); GRANT SELECT ON public.logs TO anon;"),
+        // Database-wide default privileges (no IN SCHEMA) of the role that runs the migration
+        // decide what it creates later, even while the schemas hold nothing it owns.
+        Transition("database-wide default privileges with nothing owned yet", "",
+                   "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC; ALTER DEFAULT PRIVILEGES REVOKE USAGE ON TYPES FROM PUBLIC;"),
+        Transition("database-wide default privileges go while a function arrives",
+                   "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;",
+                   "CREATE FUNCTION public.k() RETURNS int LANGUAGE sql AS 'SELECT 1';"),
+        Transition("new schema under database-wide default privileges, one grantee revoked",
+                   "ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO anon, authenticated;",
+                   "ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO anon, authenticated; CREATE SCHEMA other; REVOKE USAGE ON SCHEMA other FROM anon;"),
     ]
 
     static let dependencies: [Transition] = [
@@ -408,6 +418,10 @@ enum TransitionCorpus {
         Transition("column type and default change together, the old default does not cast",
                    "CREATE TABLE public.tickets (id int, priority text DEFAULT 'none');",
                    "CREATE TABLE public.tickets (id int, priority int DEFAULT 0);"),
+        // A foreign table needs its server (and the server its wrapper), which live outside any
+        // schema: made before the table when the target lacks them, gone with the last table.
+        Transition("foreign table on a server and wrapper the target lacks", "",
+                   "CREATE FOREIGN DATA WRAPPER beek_wrapper OPTIONS (mode 'test'); CREATE SERVER \"Beek Remote\" VERSION '2' FOREIGN DATA WRAPPER beek_wrapper OPTIONS (host 'db.example', port '5433'); CREATE FOREIGN TABLE public.remote_rows (id int, label text) SERVER \"Beek Remote\" OPTIONS (table_name 'rows');"),
     ]
 
     /// Partitioned indexes and keys: each partition's index has a name of its own, which pg_dump

@@ -33,6 +33,7 @@ public enum CatalogReader {
         try withEmptySearchPath(db) {
             var model = SchemaModel()
             model.serverVersion = db.serverVersion
+            model.reader = try db.scalar("select current_user") ?? ""
             let context = Context(db: db, schemas: schemas, schemaArray: SQL.textArray(schemas))
             try context.loadComments()
             try readSchemas(context, into: &model)
@@ -58,6 +59,7 @@ public enum CatalogReader {
             try readDependents(context, into: &model)
             try readExternalReferences(context, into: &model)
             try readGlobalDefaultPrivileges(context, into: &model)
+            try readForeignServers(context, into: &model)
             return model
         }
     }

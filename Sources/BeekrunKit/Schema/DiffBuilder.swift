@@ -177,6 +177,7 @@ struct DiffBuilder {
     mutating func run() {
         compareSchemas()
         compareExtensions()
+        compareForeignServers()
         recreatedTypes = typesToRecreate()
         readdedColumns = columnsToReadd()
         recreatedTables = tablesToRecreate()
@@ -232,11 +233,21 @@ struct DiffBuilder {
         let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in
             ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion)
         }
-        // What b gives an object its owner creates there: the built-in ACL plus b's default
-        // privileges for that role and schema (the migration changes those only at its end).
+        // What b gives an object its owner creates there: the built-in ACL, or what the database-wide
+        // default privileges of the role running the migration give instead (taken over by the
+        // owner by ALTER … OWNER TO), plus b's default privileges for that role and schema (the
+        // migration changes both only at its end).
         let objectTypes = ["r": "r", "s": "S", "f": "f", "T": "T"]
         let acl: (String, String, String) throws -> [ACLItem] = { [a, b] kind, owner, schema in
             var items = ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion)
+            if let global = b.globalDefaultPrivileges.first(where: { $0.role == b.reader && $0.objectType == objectTypes[kind] }) {
+                items = global.acl.map { item in
+                    var item = item
+                    if item.grantee == b.reader { item.grantee = owner }
+                    if item.grantor == b.reader { item.grantor = owner }
+                    return item
+                }
+            }
             for d in b.defaultPrivileges where d.role == owner && d.schema == schema && d.objectType == objectTypes[kind] {
                 for item in d.acl {
                     if let i = items.firstIndex(where: { $0.grantee == item.grantee }) {

@@ -9,8 +9,12 @@ extension DiffBuilder {
             note("schema", q, .add)
             preAlters.append(Statement(sql: "CREATE SCHEMA \(q) AUTHORIZATION \(SQL.quoteIdent(s.owner));"))
             if let c = s.comment { grants.append(Statement(sql: "COMMENT ON SCHEMA \(q) IS \(SQL.quoteLiteral(c));")) }
-            let from = ACLPlanner.builtinDefault(kind: "n", owner: s.owner, serverVersion: a.serverVersion)
-            grants += ACLPlanner.statements(from: from, to: s.acl ?? from, object: "SCHEMA \(q)").map { Statement(sql: $0) }
+            // A new schema starts with its owner's database-wide default privileges for schemas,
+            // if b has some (`ALTER DEFAULT PRIVILEGES GRANT ALL ON SCHEMAS TO anon`), else the
+            // built-in ones; NULL in a means the built-in ones.
+            let builtin = ACLPlanner.builtinDefault(kind: "n", owner: s.owner, serverVersion: a.serverVersion)
+            let from = b.globalDefaultPrivileges.first { $0.role == s.owner && $0.objectType == "n" }?.acl ?? builtin
+            grants += ACLPlanner.statements(from: from, to: s.acl ?? builtin, object: "SCHEMA \(q)").map { Statement(sql: $0) }
         }
         for n in onlyB {
             note("schema", SQL.quoteIdent(n), .drop)

@@ -2,8 +2,10 @@
 /// FUNCTIONS FROM PUBLIC` without `IN SCHEMA`. They are not in any schema, but decide what the
 /// objects a role creates later in these schemas allow (functions executable by everyone or
 /// not). beekrun reads those of the roles that own the schemas or objects in them, or have
-/// default privileges in them; `clone_schema` makes the target's equal to the source's for
-/// those roles (and only those), `diff` reports and fixes them.
+/// default privileges in them, and of the role it reads as (who runs the migration and, in dev,
+/// creates what comes later, even in a schema owned by `pg_database_owner` that holds nothing
+/// yet); `clone_schema` makes the target's equal to the source's for those roles (and only
+/// those), `diff` reports and fixes them.
 enum GlobalDefaultPrivileges {
     /// `acldefault` kind of a `pg_default_acl.defaclobjtype`.
     static let aclKinds = ["r": "r", "S": "s", "f": "f", "T": "T", "n": "n"]
@@ -14,6 +16,7 @@ enum GlobalDefaultPrivileges {
         out.formUnion(m.tables.map(\.owner)); out.formUnion(m.views.map(\.owner)); out.formUnion(m.routines.map(\.owner))
         out.formUnion(m.types.map(\.owner)); out.formUnion(m.sequences.map(\.owner)); out.formUnion(m.objects.map(\.owner))
         out.formUnion(m.defaultPrivileges.map(\.role))
+        if !m.reader.isEmpty { out.insert(m.reader) }
         return out
     }
 

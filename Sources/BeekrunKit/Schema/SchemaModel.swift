@@ -32,6 +32,9 @@ enum CatalogClass {
 public struct SchemaModel: Sendable {
     /// `server_version_num` of the database read: what a NULL ACL stands for depends on it.
     public var serverVersion: Int = 0
+    /// The role the catalogs were read as: on a migration's target, the role that runs it and
+    /// creates what a developer adds later, so its database-wide default privileges matter.
+    public var reader: String = ""
     public var schemas: [SchemaInfo] = []
     public var extensions: [ExtensionInfo] = []
     /// Extensions living outside the model's schemas whose objects the model uses (a column of
@@ -65,6 +68,11 @@ public struct SchemaModel: Sendable {
     /// Database-wide default privileges (`ALTER DEFAULT PRIVILEGES FOR ROLE r … ` without
     /// `IN SCHEMA`) of the roles owning the schemas or objects in them; `schema` is "".
     public var globalDefaultPrivileges: [DefaultPrivilege] = []
+    /// Foreign servers the foreign tables of these schemas use, with their wrappers; and the
+    /// names of every server and wrapper in the database (to tell which a migration must make).
+    public var foreignServers: [ForeignServerInfo] = []
+    public var serverNames: Set<String> = []
+    public var wrapperNames: Set<String> = []
     /// Publications that publish tables of these schemas, all tables, or nothing yet.
     public var publications: [PublicationInfo] = []
     /// Objects in other schemas that depend on objects of these schemas (a trigger on `auth.users`
