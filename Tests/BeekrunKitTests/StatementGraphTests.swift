@@ -61,6 +61,21 @@ struct StatementGraphTests {
         #expect(StatementGraph.order([y, z, x]).map(\.name) == ["public.y", "public.x", "public.z"])
     }
 
+    @Test("a cycle is named in a hazard line on the statement released to break it; other statements get none")
+    func cycleHazard() {
+        let x = Self.create("view", "public.x", requires: [StatementGraph.classKey("public.y")])
+        let y = Self.create("view", "public.y", requires: [StatementGraph.classKey("public.x")])
+        let z = Self.create("view", "public.z", requires: [StatementGraph.classKey("public.x")])
+        let free = SchemaStatement(sql: "SELECT 1;")
+        let sorted = StatementGraph.order([free, y, z, x])
+        #expect(sorted.map(\.name) == ["", "public.y", "public.x", "public.z"])
+        #expect(sorted[1].hazard == "dependency cycle (create view public.y → create view public.x → create view public.y): kept in the order written, which may fail")
+        #expect(sorted[1].rendered.hasPrefix("-- HAZARD: dependency cycle ("))
+        #expect(sorted.filter { $0.hazard != nil }.count == 1)
+        // Without a cycle, nothing is added.
+        #expect(StatementGraph.order([z, x]).allSatisfy { $0.hazard == nil })
+    }
+
     @Test("statement SQL names its relation, quoted names and lists included")
     func targets() {
         #expect(StatementGraph.target(ofSQL: "DROP TABLE public.a, \"We \"\"ird\".\"b.c\";")

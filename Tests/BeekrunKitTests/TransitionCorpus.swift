@@ -446,7 +446,29 @@ enum TransitionCorpus {
         Transition("sub-partitioned index with named partition indexes",
                    "CREATE TABLE public.ev (at date NOT NULL, k int NOT NULL) PARTITION BY RANGE (at); CREATE TABLE public.ev_24 PARTITION OF public.ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (k); CREATE TABLE public.ev_24_0 PARTITION OF public.ev_24 FOR VALUES IN (0);",
                    "CREATE TABLE public.ev (at date NOT NULL, k int NOT NULL) PARTITION BY RANGE (at); CREATE TABLE public.ev_24 PARTITION OF public.ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (k); CREATE TABLE public.ev_24_0 PARTITION OF public.ev_24 FOR VALUES IN (0); CREATE INDEX ev_k ON ONLY public.ev (k); CREATE INDEX ev_24_k ON ONLY public.ev_24 (k); CREATE INDEX ev_24_0_k ON public.ev_24_0 (k); ALTER INDEX public.ev_24_k ATTACH PARTITION public.ev_24_0_k; ALTER INDEX public.ev_k ATTACH PARTITION public.ev_24_k;"),
+        // A partition's own key can back a partitioned index that has no constraint of its own.
+        // PostgreSQL cannot detach it again: key and index go together (DROP INDEX … CASCADE).
+        Transition("partition's own key backing a plain partitioned unique index", logs,
+                   logs + " CREATE UNIQUE INDEX logs_day_uq ON ONLY public.logs (at); ALTER TABLE public.logs_2024 ADD CONSTRAINT logs_2024_own_key PRIMARY KEY (at); ALTER INDEX public.logs_day_uq ATTACH PARTITION public.logs_2024_own_key;"),
+        Transition("partitioned unique index over a partition's own key turned into the parent's key",
+                   logs + " CREATE UNIQUE INDEX logs_day_uq ON public.logs (at); ALTER TABLE public.logs_2024 ADD CONSTRAINT logs_2024_own_key PRIMARY KEY USING INDEX logs_2024_at_idx;",
+                   logs + " ALTER TABLE public.logs ADD CONSTRAINT logs_day_uq UNIQUE (at);"),
+        Transition("new partitioned table whose partition's own key backs its unique index", "",
+                   logs + " CREATE UNIQUE INDEX logs_day_uq ON ONLY public.logs (at); ALTER TABLE public.logs_2024 ADD CONSTRAINT logs_2024_own_key UNIQUE (at); ALTER INDEX public.logs_day_uq ATTACH PARTITION public.logs_2024_own_key;"),
+        // An index cannot be detached either: the partitioned index is built again without it.
+        Transition("partition's own index attached to a kept partitioned index",
+                   logs + " CREATE INDEX logs_by_msg ON ONLY public.logs (msg); CREATE INDEX logs_2024_by_msg ON public.logs_2024 (msg);",
+                   logs + " CREATE INDEX logs_by_msg ON ONLY public.logs (msg); CREATE INDEX logs_2024_by_msg ON public.logs_2024 (msg); ALTER INDEX public.logs_by_msg ATTACH PARTITION public.logs_2024_by_msg;"),
+        // Foreign keys of partitioned tables reach the partitions: a referenced partition is
+        // detached before it is dropped, a detached one loses its copy of its parent's key.
+        Transition("partitions dropped on both ends of a foreign key between partitioned tables",
+                   accounts + " CREATE TABLE public.acct_us PARTITION OF public.acct FOR VALUES IN ('us'); CREATE TABLE public.pay_us PARTITION OF public.pay FOR VALUES IN ('us');",
+                   accounts),
+        Transition("partition detached from a parent with a foreign key whose referenced table goes",
+                   "CREATE TABLE public.pay_eu (acct int, region text);",
+                   "CREATE TABLE public.ledger (id int PRIMARY KEY); CREATE TABLE public.pay (acct int REFERENCES public.ledger, region text) PARTITION BY LIST (region); CREATE TABLE public.pay_eu PARTITION OF public.pay FOR VALUES IN ('eu');"),
     ]
+    static let accounts = "CREATE TABLE public.acct (id int NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region); CREATE TABLE public.acct_eu PARTITION OF public.acct FOR VALUES IN ('eu'); CREATE TABLE public.pay (acct int, region text, FOREIGN KEY (acct, region) REFERENCES public.acct) PARTITION BY LIST (region); CREATE TABLE public.pay_eu PARTITION OF public.pay FOR VALUES IN ('eu');"
 
     /// Tables re-created (partitioning changed, inherited columns) keep what hangs off them from
     /// outside: foreign keys of other tables, publication membership, triggers.

@@ -71,7 +71,10 @@ extension CatalogReader {
               (select quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) from pg_constraint pk
                  join pg_class pc on pc.oid = pk.conindid join pg_namespace pn on pn.oid = pc.relnamespace
                  where pk.oid = k.conparentid),
-              ic.relname
+              ic.relname,
+              (select quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) from pg_inherits h
+                 join pg_class pc on pc.oid = h.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+                 where h.inhrelid = k.conindid and k.conparentid = 0 and k.contype in ('p', 'u', 'x'))
             from pg_constraint k join pg_namespace n on n.oid = k.connamespace
             left join pg_class t on t.oid = k.conrelid left join pg_type ty on ty.oid = k.contypid
             left join pg_class ic on ic.oid = k.conindid and k.contype in ('p', 'u', 'x')
@@ -86,7 +89,7 @@ extension CatalogReader {
             ConstraintInfo(ref: ObjectRef(CatalogClass.pgConstraint, UInt32(row[0]!)!), schema: row[1]!, name: row[2]!,
                            table: row[3]!, onDomain: row[4] == "t", type: row[5]!, definition: row[6]!,
                            validated: row[7] == "t", parentIndex: row[8], indexName: row[9],
-                           comment: c.comment(CatalogClass.pgConstraint, row[0]))
+                           comment: c.comment(CatalogClass.pgConstraint, row[0]), attachedTo: row[10])
         }
     }
 

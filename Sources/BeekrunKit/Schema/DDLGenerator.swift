@@ -400,6 +400,12 @@ struct DDLGenerator {
             }
             if let c = DDL.comment("INDEX \(ix.qualified)", ix.comment) { addPost(.comment, "index", ix.qualified, c) }
         }
+        // A partition's own key attached to a partitioned index, once that index exists.
+        for k in keys {
+            if let parent = k.attachedTo, let index = k.indexName {
+                addPost(.alter, "index", SQL.qualified(k.schema, index), "ALTER INDEX \(parent) ATTACH PARTITION \(SQL.qualified(k.schema, index));")
+            }
+        }
         for o in model.objects where o.postData { emitObject(o, post: true) }
         for setting in model.indexSettings {
             for sql in setting.statements { addPost(.alter, "index", setting.index, sql) }

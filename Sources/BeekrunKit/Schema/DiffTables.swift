@@ -16,6 +16,7 @@ extension DiffBuilder {
             } ?? true
         }
         for n in onlyB { note("table", n, .drop) }
+        detachDroppedPartitions(dropped)
         // DROP TABLE does not take a foreign table: those are dropped on their own.
         for f in dropped where y[f]!.kind == "f" { dropTables.append(Statement(sql: "DROP FOREIGN TABLE \(f);")) }
         let plain = dropped.filter { y[$0]!.kind != "f" }
@@ -213,8 +214,14 @@ extension DiffBuilder {
     /// A table leaves its partition or inheritance parent `parent`: before the parent's
     /// `DROP TABLE` when the parent goes (it would take a partition along, and refuses a parent
     /// with children), else before any column change (a column the parent gains must not reach it).
+    /// A detached partition loses the copies of its parent's foreign keys (see PartitionForeignKeys).
     mutating func leaveParent(_ parent: String, _ sql: String) {
-        if parentGoes(parent) { dropTableParts.append(Statement(sql: sql)) } else { preAlters.append(Statement(sql: sql)) }
+        var statements = [Statement(sql: sql)]
+        let detach = "ALTER TABLE \(parent) DETACH PARTITION "
+        if sql.hasPrefix(detach) && sql.hasSuffix(";") {
+            statements += foreignKeyCopiesDropped(parent: parent, partition: String(sql.dropFirst(detach.count).dropLast()))
+        }
+        if parentGoes(parent) { dropTableParts += statements } else { preAlters += statements }
     }
 
     /// Whether b's table `qualified` is dropped or re-created by the migration.
@@ -511,6 +518,8 @@ extension DiffBuilder {
             domainUsers.formUnion(b.routineUsers[r.ref] ?? [])
         }
         func drop(_ k: ConstraintInfo) {
+            // A key attached to a partitioned index that goes is dropped by its `DROP INDEX … CASCADE`.
+            if goesWithParentIndex(k) { return }
             let sql = k.onDomain ? "ALTER DOMAIN \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
                                  : "ALTER TABLE \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
             if k.type == "f" { dropForeignKeys.append(Statement(sql: sql)) } else { dropConstraints.append(Statement(sql: sql)) }
@@ -539,6 +548,15 @@ extension DiffBuilder {
         for n in both {
             let k = x[n]!, l = y[n]!
             let name = "\(SQL.quoteIdent(k.name)) on \(k.qualifiedTable)"
+            if goesWithParentIndex(l) {
+                note("constraint", name, .alter, "added again: it goes with partitioned index \(l.attachedTo ?? "")")
+                add(k)
+                continue
+            }
+            if !k.onDomain && l.attachedTo != nil && k.attachedTo != l.attachedTo {
+                note("constraint", name, .alter, "attached to \(l.attachedTo ?? "") → \(k.attachedTo ?? "none")")
+                manual.append("constraint \(name): PostgreSQL cannot detach its index from \(l.attachedTo ?? ""); drop that index (CASCADE) and add the key again")
+            }
             if k.onDomain && domainUsers.contains(Self.userKey("domain constraint", l.schema, l.table, l.name)) {
                 note("constraint", name, .alter, "re-created with the function it calls")
                 dropTableParts.append(Statement(sql: "ALTER DOMAIN \(l.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(l.name));"))
@@ -593,6 +611,7 @@ extension DiffBuilder {
         let attachable = Set(a.indexes.filter { i in
             i.parentIndex != nil && y[i.qualified].map { $0.table == i.table && $0.definition == i.definition } == true
         }.map(\.qualified))
+        var attachedNow = Set<String>()
         func add(_ i: IndexInfo) {
             // A partitioned index is made on the parent only, then each partition's index (made
             // under its own name, or one that is there already) is attached to it, as pg_dump does.
@@ -607,17 +626,37 @@ extension DiffBuilder {
             for child in children[i.qualified] ?? [] where !fresh.contains(SQL.qualified(child.schema, child.table))
                 || isNewPartitionOfKeptParent(SQL.qualified(child.schema, child.table)) {
                 if !attachable.contains(child.qualified) { add(child) }
+                attachedNow.insert(child.qualified)
                 postKeys.append(Statement(sql: "ALTER INDEX \(i.qualified) ATTACH PARTITION \(child.qualified);"))
             }
         }
         for n in onlyA { note("index", n, .add, x[n]!.definition); add(x[n]!) }
-        for n in onlyB where !attachable.contains(n) { note("index", n, .drop); dropConstraints.append(Statement(sql: "DROP INDEX \(n);")) }
+        for n in onlyB where !attachable.contains(n) { note("index", n, .drop); dropConstraints.append(Statement(sql: dropIndexSQL(n))) }
         for n in onlyB where attachable.contains(n) { note("index", n, .alter, "attached to \(a.indexes.first { $0.qualified == n }?.parentIndex ?? "")") }
+        // A partition's index that a attaches to a kept partitioned index, b not yet.
+        func attachKept() {
+            for n in onlyB where attachable.contains(n) && !attachedNow.contains(n) {
+                if let parent = a.indexes.first(where: { $0.qualified == n })?.parentIndex {
+                    postKeys.append(Statement(sql: "ALTER INDEX \(parent) ATTACH PARTITION \(n);"))
+                }
+            }
+        }
         for n in both {
             let i = x[n]!, j = y[n]!
+            // PostgreSQL cannot detach an index: a partition's index that b attaches to this one
+            // and a keeps on its own goes with this one, which is built again.
+            let detached = b.indexes.contains { c in
+                c.parentIndex == n && a.indexes.contains { $0.qualified == c.qualified && $0.parentIndex == nil }
+            }
+            if detached {
+                note("index", n, .alter, "built again: a partition's index attached to it stays on its own")
+                dropConstraints.append(Statement(sql: dropIndexSQL(n)))
+                add(i)
+                continue
+            }
             if rebuiltParts.contains("index \(n)") {
                 note("index", n, .alter, "built again with the function it calls")
-                dropTableParts.append(Statement(sql: "DROP INDEX \(n);"))
+                dropTableParts.append(Statement(sql: dropIndexSQL(n)))
                 add(i)
                 continue
             }
@@ -628,7 +667,7 @@ extension DiffBuilder {
             }
             if i.definition != j.definition {
                 note("index", n, .alter, "\(j.definition) → \(i.definition)")
-                dropConstraints.append(Statement(sql: "DROP INDEX \(n);"))
+                dropConstraints.append(Statement(sql: dropIndexSQL(n)))
                 add(i)
                 continue
             }
@@ -651,5 +690,7 @@ extension DiffBuilder {
             }
             comment(target: "INDEX \(n)", name: n, i.comment, j.comment)
         }
+        attachKept()
+        attachPartitionKeys()
     }
 }

@@ -288,6 +288,10 @@ public struct ConstraintInfo: Sendable, Equatable {
     public var parentIndex: String?
     public var indexName: String?
     public var comment: String?
+    /// For a partition's own key (not copied from a parent key) whose index is attached to a
+    /// partitioned index of the parent that backs no constraint: that index. PostgreSQL cannot
+    /// detach it: the key goes only with the parent index (`DROP INDEX … CASCADE`).
+    public var attachedTo: String? = nil
     public var qualifiedTable: String { SQL.qualified(schema, table) }
 }
 

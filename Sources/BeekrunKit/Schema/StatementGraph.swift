@@ -17,7 +17,8 @@
 ///
 /// A cycle (which PostgreSQL itself can only build with later ALTERs) does not stop the sort:
 /// `breakCycle` chooses the waiting entry to release, by default the first one, so what is
-/// left keeps its incoming order.
+/// left keeps its incoming order. `order` says so in a hazard line on the statement it releases,
+/// naming the statements of the cycle: that part of the migration may fail as written.
 enum StatementGraph {
     /// Graph keys: `class public.t` for anything named in pg_class or pg_type (tables, views,
     /// sequences, indexes, types, domains: one namespace), `routine public.f(integer)`,
@@ -152,7 +153,40 @@ enum StatementGraph {
                 for k in provides[j] { for p in droppers[k] ?? [] { predecessors[j].insert(p) } }
             }
         }
-        return sort(count: statements.count, predecessors: predecessors).map { statements[$0] }
+        var released: [(Int, [Int])] = []
+        let sorted = sort(count: statements.count, predecessors: predecessors, breakCycle: { waiting, placed in
+            // The default choice (all ranks are equal): the first waiting statement.
+            let first = waiting[0]
+            released.append((first, cycle(from: first, predecessors: predecessors, placed: placed)))
+            return first
+        })
+        var out = statements
+        for (i, members) in released {
+            let names = members.map { describe(statements[$0]) }.joined(separator: " → ")
+            let line = "dependency cycle (\(names) → \(describe(statements[members[0]]))): kept in the order written, which may fail"
+            out[i].hazard = out[i].hazard.map { $0 + "; " + line } ?? line
+        }
+        return sorted.map { out[$0] }
+    }
+
+    /// The statements of a cycle among the unplaced ones, found by following unplaced
+    /// predecessors from `start` until one repeats (`start` itself may only wait on the cycle).
+    static func cycle(from start: Int, predecessors: [Set<Int>], placed: (Int) -> Bool) -> [Int] {
+        var path = [start], seen = [start: 0], current = start
+        while let next = predecessors[current].filter({ $0 != current && !placed($0) }).min() {
+            if let at = seen[next] { return Array(path[at...]) }
+            seen[next] = path.count
+            path.append(next)
+            current = next
+        }
+        return [start]
+    }
+
+    /// A statement as a hazard line names it: its kind and object, else its first SQL line.
+    static func describe(_ s: SchemaStatement) -> String {
+        if !s.kind.isEmpty && !s.name.isEmpty { return "\(s.action.rawValue) \(s.kind) \(s.name)" }
+        let line = s.sql.split(separator: "\n").first.map(String.init) ?? s.sql
+        return line.count > 80 ? String(line.prefix(77)) + "…" : line
     }
 
     static func isDrop(_ s: SchemaStatement) -> Bool {
