@@ -26,10 +26,15 @@ extension DiffBuilder {
 
     /// `DROP INDEX`, with `CASCADE` when partitions' own keys are attached to it (they go too;
     /// `compareConstraints` adds back those the target keeps).
-    func dropIndexSQL(_ qualified: String) -> String {
+    /// The CASCADE carries a hazard line: it would also drop a foreign key that references one
+    /// of those keys, which the migration does not add back.
+    func dropIndexStatement(_ qualified: String) -> Statement {
         let keys = b.constraints.filter { !$0.onDomain && $0.attachedTo == qualified }
-        guard !keys.isEmpty else { return "DROP INDEX \(qualified);" }
-        return "DROP INDEX \(qualified) CASCADE;"
+        guard !keys.isEmpty else { return Statement(sql: "DROP INDEX \(qualified);") }
+        return Statement(sql: "DROP INDEX \(qualified) CASCADE;",
+                         hazard: "CASCADE also drops the partitions' keys attached to it ("
+                            + keys.map { "\($0.name) on \($0.qualifiedTable)" }.joined(separator: ", ")
+                            + ") and any foreign key referencing them; the keys the target keeps are added back, such foreign keys are not")
     }
 
     /// Attaches a's partition keys to their partitioned index where b does not have that

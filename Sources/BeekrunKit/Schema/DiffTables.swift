@@ -631,7 +631,7 @@ extension DiffBuilder {
             }
         }
         for n in onlyA { note("index", n, .add, x[n]!.definition); add(x[n]!) }
-        for n in onlyB where !attachable.contains(n) { note("index", n, .drop); dropConstraints.append(Statement(sql: dropIndexSQL(n))) }
+        for n in onlyB where !attachable.contains(n) { note("index", n, .drop); dropConstraints.append(dropIndexStatement(n)) }
         for n in onlyB where attachable.contains(n) { note("index", n, .alter, "attached to \(a.indexes.first { $0.qualified == n }?.parentIndex ?? "")") }
         // A partition's index that a attaches to a kept partitioned index, b not yet.
         func attachKept() {
@@ -650,13 +650,13 @@ extension DiffBuilder {
             }
             if detached {
                 note("index", n, .alter, "built again: a partition's index attached to it stays on its own")
-                dropConstraints.append(Statement(sql: dropIndexSQL(n)))
+                dropConstraints.append(dropIndexStatement(n))
                 add(i)
                 continue
             }
             if rebuiltParts.contains("index \(n)") {
                 note("index", n, .alter, "built again with the function it calls")
-                dropTableParts.append(Statement(sql: dropIndexSQL(n)))
+                dropTableParts.append(dropIndexStatement(n))
                 add(i)
                 continue
             }
@@ -667,7 +667,7 @@ extension DiffBuilder {
             }
             if i.definition != j.definition {
                 note("index", n, .alter, "\(j.definition) → \(i.definition)")
-                dropConstraints.append(Statement(sql: dropIndexSQL(n)))
+                dropConstraints.append(dropIndexStatement(n))
                 add(i)
                 continue
             }
