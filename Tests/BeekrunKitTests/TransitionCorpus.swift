@@ -363,6 +363,10 @@ enum TransitionCorpus {
         Transition("rule calling a function whose return type changes",
                    "CREATE TABLE public.journal (msg text); CREATE TABLE public.events (name text); CREATE FUNCTION public.tag(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT ''e:'' || $1'; CREATE RULE keep_log AS ON INSERT TO public.events DO ALSO INSERT INTO public.journal (msg) VALUES (public.tag(new.name));",
                    "CREATE TABLE public.journal (msg text); CREATE TABLE public.events (name text); CREATE FUNCTION public.tag(text) RETURNS varchar LANGUAGE sql IMMUTABLE AS 'SELECT ''e:'' || $1'; CREATE RULE keep_log AS ON INSERT TO public.events DO ALSO INSERT INTO public.journal (msg) VALUES (public.tag(new.name));"),
+        // pg_depend puts a policy's reads on the policy; the policy goes with its table.
+        Transition("table whose policy reads a view: both go",
+                   "CREATE TABLE public.ledger_ids (id int); CREATE VIEW public.open_ids AS SELECT id FROM public.ledger_ids; CREATE TABLE public.ledger (id int); ALTER TABLE public.ledger ENABLE ROW LEVEL SECURITY; CREATE POLICY open_only ON public.ledger USING (id IN (SELECT id FROM public.open_ids));",
+                   "CREATE TABLE public.ledger_ids (id int);"),
         Transition("policy naming a view that is re-created",
                    "CREATE TABLE public.accounts (id int, live boolean); ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY; CREATE VIEW public.live_ids AS SELECT id FROM public.accounts WHERE live; CREATE POLICY only_live ON public.accounts USING (id IN (SELECT id FROM public.live_ids));",
                    "CREATE TABLE public.accounts (id int, live boolean); ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY; CREATE VIEW public.live_ids AS SELECT id, live FROM public.accounts WHERE live; CREATE POLICY only_live ON public.accounts USING (id IN (SELECT id FROM public.live_ids));"),

@@ -209,6 +209,16 @@ struct DiffBuilder {
         var out: [SchemaStatement] = []
         let keysB = StatementGraph.keys(b)
         let refsB = Dictionary(keysB.map { ($1, $0) }, uniquingKeysWith: { x, _ in x })
+        // A table's policies may read other relations (a view): pg_depend records that on the
+        // policy, which goes with its table, so the table is dropped before what they read.
+        var policyReads: [ObjectRef: Set<ObjectRef>] = [:]
+        let tableRefs = Dictionary(b.tables.map { ($0.schema + "\u{1}" + $0.name, $0.ref) }, uniquingKeysWith: { x, _ in x })
+        for (relation, users) in b.routineUsers {
+            for user in users where user.hasPrefix("policy\u{1}") {
+                let parts = user.split(separator: "\u{1}", omittingEmptySubsequences: false)
+                if parts.count >= 3, let table = tableRefs[String(parts[1]) + "\u{1}" + String(parts[2])] { policyReads[table, default: []].insert(relation) }
+            }
+        }
         /// A bucket's statements in its phase; a drop requires what its object depended on in b
         /// (which is dropped after it).
         func add(_ list: [Statement], _ phase: SchemaStatement.Phase) {
@@ -216,8 +226,9 @@ struct DiffBuilder {
                 s.phase = phase
                 if StatementGraph.isDrop(s) && s.requires.isEmpty {
                     let provides = StatementGraph.effectiveProvides(s)
-                    s.requires = Set(provides.flatMap { k in refsB[k].map { (b.dependencies[$0] ?? []).compactMap { keysB[$0] } } ?? [] })
-                        .subtracting(provides)
+                    s.requires = Set(provides.flatMap { k in
+                        refsB[k].map { (b.dependencies[$0] ?? []).union(policyReads[$0] ?? []).compactMap { keysB[$0] } } ?? []
+                    }).subtracting(provides)
                 }
                 out.append(s)
             }
