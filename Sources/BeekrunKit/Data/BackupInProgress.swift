@@ -28,8 +28,12 @@ public final class BackupInProgress: @unchecked Sendable {
         self.tables = tables
     }
 
+    /// Seconds from `start` to the end of the writing (nil while it goes on).
+    public private(set) var seconds: Double?
+
     func finish(_ result: Result<BackupResult, Error>) {
         condition.lock()
+        seconds = started.seconds
         outcome = result
         condition.broadcast()
         condition.unlock()

@@ -57,13 +57,14 @@ extension Runtime {
     private func reportEnd(of entry: BackgroundBackups.Entry) {
         guard !entry.backup.reported else { return }
         entry.backup.reported = true
-        let seconds = entry.backup.started.seconds
         do {
             let r = try entry.backup.wait()
+            let seconds = entry.backup.seconds ?? 0 // how long the writing took, not how long until it was told
             let text = "\(Format.plural(r.rows, "row")), \(Format.bytes(r.bytes)) written → \(r.path)"
             reporter.done(entry.title + ": files", text, seconds: seconds)
             auditRecord(step: entry.title + ": files", target: entry.source.target.description, result: "ok", message: text, seconds: seconds)
         } catch {
+            let seconds = entry.backup.seconds ?? 0
             reporter.failed(entry.title + ": files", firstLine(of: error), seconds: seconds)
             auditRecord(step: entry.title + ": files", target: entry.source.target.description, result: "failed",
                         message: error.userMessage, seconds: seconds)
