@@ -15,9 +15,6 @@ public final class BackupInProgress: @unchecked Sendable {
     public let path: String
     public let tables: Int
     let started = Stopwatch()
-    /// Kept for a restore of this backup later in the run; the runtime hands it to the
-    /// database handle that took the backup.
-    var heldSnapshot: HeldSnapshot?
     private let condition = NSCondition()
     private var outcome: Result<BackupResult, Error>?
     /// Whether the end was told to the user already (once).

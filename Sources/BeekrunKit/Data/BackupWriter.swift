@@ -170,19 +170,22 @@ public enum BackupWriter {
 
     // MARK: Copying
 
-    /// Opens up to `count` more connections sharing `db`'s snapshot (exported from its open
-    /// `REPEATABLE READ` transaction), with the backup's settings. A server at its connection
-    /// limit gives fewer: the backup is slower, not refused.
-    static func snapshotConnections(_ db: PGConnection, count: Int, lock tables: [DataTable] = []) throws -> [PGConnection] {
-        guard count > 0 else { return [] }
-        let snapshot = try db.scalar("select pg_export_snapshot()")!
+    /// Makes `c` read in `snapshot` (exported by the backup's own transaction) with the backup's
+    /// settings: the backup's extra workers and the snapshot held for a streamed restore.
+    static func beginSnapshot(_ c: PGConnection, _ snapshot: String) throws {
+        try c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try c.query("SET TRANSACTION SNAPSHOT " + SQL.quoteLiteral(snapshot))
+        _ = try SessionSettings.apply(c, backupSettings)
+    }
+
+    /// Opens up to `count` more connections in `snapshot`. A server at its connection limit
+    /// gives fewer: the backup is slower, not refused.
+    static func snapshotConnections(_ db: PGConnection, snapshot: String, count: Int, lock tables: [DataTable] = []) throws -> [PGConnection] {
         var opened: [PGConnection] = []
-        for _ in 0..<count {
+        for _ in 0..<max(count, 0) {
             guard let c = try? PGConnection(db.target, applicationName: "beekrun backup") else { break }
             do {
-                try c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                try c.query("SET TRANSACTION SNAPSHOT " + SQL.quoteLiteral(snapshot))
-                _ = try SessionSettings.apply(c, backupSettings)
+                try beginSnapshot(c, snapshot)
                 // The first one takes over the tables' locks before `db` lets go of its own,
                 // so no DDL can slip in between (as pg_dump's workers).
                 if opened.isEmpty && !tables.isEmpty {
@@ -374,8 +377,8 @@ public final class PreparedBackup {
         if ownTransaction { _ = try? db.execute("ROLLBACK") } else { _ = try? SessionSettings.restore(db, previous) }
     }
 
-    /// The snapshot `write(holdingSnapshot: true)` kept open for a streamed restore, if any;
-    /// the caller owns it from then on (and closes it).
+    /// The snapshot `write(holdingSnapshot: true)` or `start()` kept open for a streamed restore,
+    /// if any; the caller owns it from then on (and closes it).
     public private(set) var heldSnapshot: HeldSnapshot?
 
     /// Writes the backup folder.
@@ -388,13 +391,17 @@ public final class PreparedBackup {
         defer { folder.abandon() }
         var extra: [PGConnection] = []
         defer { for c in extra { _ = try? c.execute("COMMIT"); c.close() } }
-        if ownTransaction { extra = try BackupWriter.snapshotConnections(db, count: min(options.connections, jobs.count) - 1) }
+        // Exported once, for the extra workers and the held snapshot alike.
+        let snapshot = ownTransaction ? try db.scalar("select pg_export_snapshot()") : nil
+        if let snapshot {
+            extra = try BackupWriter.snapshotConnections(db, snapshot: snapshot, count: min(options.connections, jobs.count) - 1)
+        }
         let entries = try BackupWriter.copyTables(pool: [db] + extra, jobs: jobs, folder: folder.tempPath, options: options)
         let manifest = manifest(entries)
-        if ownTransaction {
+        if let snapshot {
             // Imported before the snapshot's own transaction ends, or it could not be.
             if holdingSnapshot {
-                heldSnapshot = HeldSnapshot.open(from: db, path: folder.finalPath, manifest: manifest, tables: tables)
+                heldSnapshot = HeldSnapshot.open(from: db, snapshot: snapshot, path: folder.finalPath, manifest: manifest, tables: tables)
             }
             try db.execute("COMMIT")
             ownTransaction = false
@@ -414,12 +421,13 @@ public final class PreparedBackup {
     /// copied by connections of their own that share the backup's snapshot and hold its table
     /// locks, so `db` is free again (its snapshot transaction ends here) while they work. The
     /// files, checksums and manifest are exactly those `write()` makes. A restore of this
-    /// backup streams from `running.heldSnapshot` meanwhile (see `HeldSnapshot`).
+    /// backup streams from `heldSnapshot` meanwhile (see `HeldSnapshot`).
     /// - Returns: nil when the backup cannot run in the background (it reads inside the
     ///   caller's transaction, or no connection could be opened): `write()` then does it.
     public func start() throws -> BackupInProgress? {
         guard open, ownTransaction, !jobs.isEmpty else { return nil }
-        let pool = try BackupWriter.snapshotConnections(db, count: min(options.connections, jobs.count), lock: tables)
+        let snapshot = try db.scalar("select pg_export_snapshot()")!
+        let pool = try BackupWriter.snapshotConnections(db, snapshot: snapshot, count: min(options.connections, jobs.count), lock: tables)
         guard !pool.isEmpty else { return nil }
         let folder: BackupFolder
         do { folder = try BackupFolder.begin(directory: directory, name: label + "_" + folderTime) } catch {
@@ -432,9 +440,11 @@ public final class PreparedBackup {
                                  bytes: 0, sha256: "", filter: t.filter)
         })
         let running = BackupInProgress(path: folder.finalPath, tables: plan.tables.count)
-        running.heldSnapshot = HeldSnapshot.open(from: db, path: folder.finalPath, manifest: provisional, tables: tables, running: running)
+        heldSnapshot = HeldSnapshot.open(from: db, snapshot: snapshot, path: folder.finalPath, manifest: provisional, tables: tables,
+                                         running: running)
         do { try db.execute("COMMIT") } catch {
-            running.heldSnapshot?.close()
+            heldSnapshot?.close()
+            heldSnapshot = nil
             for c in pool { c.close() }
             folder.abandon()
             throw error

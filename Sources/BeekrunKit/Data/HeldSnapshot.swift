@@ -29,18 +29,13 @@ public final class HeldSnapshot: @unchecked Sendable {
     /// same major version (the format's fine print is per version; the files work across).
     var serverVersionNum: Int { manifest.source.serverVersionNum }
 
-    /// Opens a connection importing the snapshot of `db`'s open transaction (which must be
-    /// REPEATABLE READ: the backup's own). - Returns: nil when it cannot be opened (the
+    /// Opens a connection importing `snapshot`, exported by `db`'s open transaction (which must
+    /// be REPEATABLE READ: the backup's own). - Returns: nil when it cannot be opened (the
     /// server at its connection limit, say): the restore then reads the files.
-    static func open(from db: PGConnection, path: String, manifest: BackupManifest, tables: [DataTable],
+    static func open(from db: PGConnection, snapshot: String, path: String, manifest: BackupManifest, tables: [DataTable],
                      running: BackupInProgress? = nil) -> HeldSnapshot? {
-        guard let snapshot = try? db.scalar("select pg_export_snapshot()"),
-              let c = try? PGConnection(db.target, applicationName: "beekrun backup snapshot") else { return nil }
-        do {
-            try c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            try c.query("SET TRANSACTION SNAPSHOT " + SQL.quoteLiteral(snapshot))
-            _ = try SessionSettings.apply(c, BackupWriter.backupSettings)
-        } catch {
+        guard let c = try? PGConnection(db.target, applicationName: "beekrun backup snapshot") else { return nil }
+        do { try BackupWriter.beginSnapshot(c, snapshot) } catch {
             c.close()
             return nil
         }

@@ -15,8 +15,6 @@ final class BackgroundBackups {
         entries.append(Entry(backup: backup, source: source, title: title))
     }
 
-    func entry(path: String) -> Entry? { entries.first { $0.backup.path == path } }
-
     func remove(_ backup: BackupInProgress) { entries.removeAll { $0.backup === backup } }
 }
 

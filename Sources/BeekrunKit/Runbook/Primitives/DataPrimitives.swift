@@ -80,8 +80,7 @@ enum DataPrimitives {
             // waits for them). The snapshot stays open for a restore of this backup later in
             // the run, which then streams from it (see HeldSnapshot) while the files are written.
             if let running = try prepared.start() {
-                db.hold(running.heldSnapshot)
-                running.heldSnapshot = nil
+                db.hold(prepared.heldSnapshot)
                 runtime.writtenBackupSources[running.path] = db
                 runtime.backgroundBackups.add(running, source: db, title: step.title)
                 return BackupHandle(.running(running, plan))
