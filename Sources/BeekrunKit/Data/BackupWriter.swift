@@ -206,19 +206,21 @@ public enum BackupWriter {
     static func copyTables(pool: [PGConnection], jobs: [(DataTable, String)], folder: String,
                            options: BackupOptions) throws -> [BackupManifest.Table] {
         let order = jobs.indices.sorted { jobs[$0].0.diskBytes > jobs[$1].0.diskBytes }
-        let state = CopyState(order: order, count: jobs.count)
+        let queue = WorkQueue(count: jobs.count) // hands out positions in `order`; the first error stops the rest
+        let entries = CopiedTables(count: jobs.count)
         let progressLock = NSLock()
         let work: @Sendable (Int) -> Void = { worker in
             let conn = pool[worker]
-            while let index = state.next() {
+            while let position = queue.next() {
+                let index = order[position]
                 let (table, file) = jobs[index]
                 do {
                     try Interrupt.check() // Ctrl-C stops a background backup between tables too
                     let ticker = ProgressTicker(options.progress, table: table.displayName, lock: progressLock)
                     let entry = try copyTable(conn, table: table, path: folder + "/" + file, file: file, ticker: ticker)
-                    state.finish(index, entry)
+                    entries.set(index, entry)
                 } catch {
-                    state.fail(error)
+                    queue.fail(error)
                 }
             }
         }
@@ -231,7 +233,8 @@ public enum BackupWriter {
         }
         work(0)
         group.wait()
-        return try state.results()
+        if let error = queue.failed { throw error }
+        return entries.all
     }
 
     /// Streams one table's COPY output into its JSON file.
@@ -282,38 +285,20 @@ public enum BackupWriter {
     }
 }
 
-/// The shared queue and results of parallel table copies.
-private final class CopyState: @unchecked Sendable {
+/// The manifest entries of parallel table copies, by job index.
+private final class CopiedTables: @unchecked Sendable {
     private let lock = NSLock()
-    private var order: [Int]
-    private var position = 0
     private var entries: [BackupManifest.Table?]
-    private var error: Error?
 
-    init(order: [Int], count: Int) {
-        self.order = order
-        entries = Array(repeating: nil, count: count)
-    }
+    init(count: Int) { entries = Array(repeating: nil, count: count) }
 
-    /// The next table to copy, or nil when all are taken or one failed (stop early).
-    func next() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard error == nil, position < order.count else { return nil }
-        position += 1
-        return order[position - 1]
-    }
-
-    func finish(_ index: Int, _ entry: BackupManifest.Table) {
+    func set(_ index: Int, _ entry: BackupManifest.Table) {
         lock.lock(); entries[index] = entry; lock.unlock()
     }
 
-    func fail(_ e: Error) {
-        lock.lock(); if error == nil { error = e }; lock.unlock()
-    }
-
-    func results() throws -> [BackupManifest.Table] {
+    /// Every entry: called once all copies succeeded.
+    var all: [BackupManifest.Table] {
         lock.lock(); defer { lock.unlock() }
-        if let error { throw error }
         return entries.map { $0! }
     }
 }
