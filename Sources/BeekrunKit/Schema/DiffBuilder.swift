@@ -212,12 +212,11 @@ struct DiffBuilder {
         // A table's policies may read other relations (a view): pg_depend records that on the
         // policy, which goes with its table, so the table is dropped before what they read.
         var policyReads: [ObjectRef: Set<ObjectRef>] = [:]
-        let tableRefs = Dictionary(b.tables.map { ($0.schema + "\u{1}" + $0.name, $0.ref) }, uniquingKeysWith: { x, _ in x })
-        for (relation, users) in b.routineUsers {
-            for user in users where user.hasPrefix("policy\u{1}") {
-                let parts = user.split(separator: "\u{1}", omittingEmptySubsequences: false)
-                if parts.count >= 3, let table = tableRefs[String(parts[1]) + "\u{1}" + String(parts[2])] { policyReads[table, default: []].insert(relation) }
-            }
+        let tableRefs = Dictionary(b.tables.map { ($0.qualified, $0.ref) }, uniquingKeysWith: { x, _ in x })
+        for p in b.policies {
+            guard let table = tableRefs[p.qualifiedTable] else { continue }
+            let key = Self.userKey("policy", p.schema, p.table, p.name)
+            for (relation, users) in b.routineUsers where users.contains(key) { policyReads[table, default: []].insert(relation) }
         }
         /// A bucket's statements in its phase; a drop requires what its object depended on in b
         /// (which is dropped after it).
