@@ -453,8 +453,25 @@ struct DDLGenerator {
         for p in model.policies {
             for s in DDL.policy(p) { addPost(.create, "policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", s) }
         }
-        // Materialized views are filled once the rows are in, in dependency order.
-        for case .view(let v) in orderedNodes() where v.materialized && v.populated {
+        // Materialized views are filled once the rows are in, in dependency order. The tables
+        // they read are analyzed first: a table created in this transaction has no statistics,
+        // and on the planner's default guesses (200 groups) a view's GROUP BY spills to disk
+        // (measured: 2.4 s instead of 1.0 s for 330,000 rows; the ANALYZE costs 0.4 s).
+        let filled = orderedNodes().compactMap { node -> ViewInfo? in
+            guard case .view(let v) = node, v.materialized, v.populated else { return nil }
+            return v
+        }
+        // What they read, directly or through plain views.
+        let plainViews = Set(model.views.filter { !$0.materialized }.map(\.ref))
+        var read = Set<ObjectRef>(), pending = filled.map(\.ref)
+        while let ref = pending.popLast() {
+            for d in model.dependencies[ref] ?? [] where read.insert(d).inserted && plainViews.contains(d) { pending.append(d) }
+        }
+        let inputs = model.tables.filter { read.contains($0.ref) && $0.kind != "f" }.map(\.qualified)
+        if !inputs.isEmpty {
+            addPost(.alter, "table", inputs.joined(separator: ", "), "ANALYZE \(inputs.joined(separator: ", "));")
+        }
+        for v in filled {
             addPost(.alter, "materialized view", v.qualified, "REFRESH MATERIALIZED VIEW \(v.qualified);")
         }
         for p in model.publicationTables {
