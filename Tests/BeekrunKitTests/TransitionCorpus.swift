@@ -244,6 +244,11 @@ enum TransitionCorpus {
         Transition("hash partitions", "", "CREATE TABLE public.h (id int) PARTITION BY HASH (id); CREATE TABLE public.h0 PARTITION OF public.h FOR VALUES WITH (MODULUS 2, REMAINDER 0); CREATE TABLE public.h1 PARTITION OF public.h FOR VALUES WITH (MODULUS 2, REMAINDER 1);"),
         Transition("partition detached", logs, "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0) PARTITION BY RANGE (at); CREATE TABLE public.logs_2024 (at date NOT NULL, msg text, level int DEFAULT 0);"),
         Transition("column type of a partitioned table", logs, logs.replacingOccurrences(of: "level int", with: "level bigint")),
+        // PostgreSQL re-creates the partitions' indexes and keys under names of its own choosing
+        // when a column they cover changes type (seen in a real project's history: pagila).
+        Transition("column type under partition indexes and keys named by hand",
+                   logs + " ALTER TABLE public.logs ADD PRIMARY KEY (at, level); CREATE INDEX logs_level ON ONLY public.logs (level); CREATE INDEX logs_2024_by_level ON public.logs_2024 (level); ALTER INDEX public.logs_level ATTACH PARTITION public.logs_2024_by_level; ALTER TABLE public.logs_2024 RENAME CONSTRAINT logs_2024_pkey TO logs_2024_key_by_hand;",
+                   logs.replacingOccurrences(of: "level int", with: "level bigint") + " ALTER TABLE public.logs ADD PRIMARY KEY (at, level); CREATE INDEX logs_level ON ONLY public.logs (level); CREATE INDEX logs_2024_by_level ON public.logs_2024 (level); ALTER INDEX public.logs_level ATTACH PARTITION public.logs_2024_by_level; ALTER TABLE public.logs_2024 RENAME CONSTRAINT logs_2024_pkey TO logs_2024_key_by_hand;"),
     ]
 
     static let publications: [Transition] = [

@@ -38,6 +38,9 @@ struct DiffBuilder {
     var readdedColumns: [String: Set<String>] = [:]
     /// Tables re-created with their rows copied (partitioning changed), by qualified name.
     var recreatedTables: Set<String> = []
+    /// Partitioned tables with a column whose type changes in place, by qualified name: PostgreSQL
+    /// builds their partitions' indexes and keys again under names it chooses itself.
+    var retypedParents: Set<String> = []
     /// Constraints and indexes of kept tables dropped and made again around a routine they call
     /// ("constraint <table> <name>", "index <qualified>").
     var rebuiltParts: Set<String> = []

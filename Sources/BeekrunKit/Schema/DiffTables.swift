@@ -198,7 +198,7 @@ extension DiffBuilder {
             guard let parentKey = a.constraints.first(where: { c in c.indexName.map { SQL.qualified(c.schema, $0) } == parentIndex }),
                   !parentGoes(parentKey.qualifiedTable) else { continue }
             if tablesB.contains(table) && !recreatedTables.contains(table) {
-                if unchangedParentKeys.contains(parentIndex) {
+                if unchangedParentKeys.contains(parentIndex) && !retypedParents.contains(parentKey.qualifiedTable) {
                     guard let old = b.constraints.first(where: { $0.parentIndex == parentIndex && $0.qualifiedTable == table }), old.name != k.name else { continue }
                     note("constraint", "\(SQL.quoteIdent(k.name)) on \(table)", .alter, "renamed from \(SQL.quoteIdent(old.name))")
                     tableAlters.append(Statement(sql: "ALTER TABLE \(table) RENAME CONSTRAINT \(SQL.quoteIdent(old.name)) TO \(SQL.quoteIdent(k.name));"))
@@ -377,6 +377,7 @@ extension DiffBuilder {
             }
             if !inherited && (c.type != d.type || c.collation != d.collation) {
                 note("column", q, .alter, "type \(d.type) → \(c.type)")
+                if t.partitionKey != nil { retypedParents.insert(n) }
                 // A default does not cast to or from an enum, and an old default that changes with
                 // the type may not cast to the new one ('none' → int): it comes off first; the
                 // new one (or the same one, through an enum) goes on after.
@@ -673,12 +674,13 @@ extension DiffBuilder {
             }
             // The partitions' indexes attached to it keep their own names: PostgreSQL names those
             // it makes itself, which a may have renamed.
+            let retyped = retypedParents.contains(SQL.qualified(i.schema, i.table))
             for child in children[n] ?? [] {
                 let table = SQL.qualified(child.schema, child.table)
-                if isNewPartitionOfKeptParent(table) {
+                if isNewPartitionOfKeptParent(table) || (retyped && !fresh.contains(table)) {
                     postKeys.append(Statement(sql: Self.renameAttachedIndex(parent: n, table: table, schema: child.schema, name: child.name)))
                 }
-                guard !fresh.contains(table), let old = b.indexes.first(where: { $0.parentIndex == n && $0.schema == child.schema && $0.table == child.table }),
+                guard !fresh.contains(table), !retyped, let old = b.indexes.first(where: { $0.parentIndex == n && $0.schema == child.schema && $0.table == child.table }),
                       old.name != child.name else { continue }
                 note("index", child.qualified, .alter, "renamed from \(old.qualified)")
                 tableAlters.append(Statement(sql: "ALTER INDEX \(old.qualified) RENAME TO \(SQL.quoteIdent(child.name));"))
