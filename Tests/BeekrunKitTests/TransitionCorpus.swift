@@ -244,6 +244,15 @@ enum TransitionCorpus {
         Transition("hash partitions", "", "CREATE TABLE public.h (id int) PARTITION BY HASH (id); CREATE TABLE public.h0 PARTITION OF public.h FOR VALUES WITH (MODULUS 2, REMAINDER 0); CREATE TABLE public.h1 PARTITION OF public.h FOR VALUES WITH (MODULUS 2, REMAINDER 1);"),
         Transition("partition detached", logs, "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0) PARTITION BY RANGE (at); CREATE TABLE public.logs_2024 (at date NOT NULL, msg text, level int DEFAULT 0);"),
         Transition("column type of a partitioned table", logs, logs.replacingOccurrences(of: "level int", with: "level bigint")),
+        // A detached partition keeps, as its own, the index it had attached to its parent's.
+        Transition("partition detached keeps its index",
+                   "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0) PARTITION BY RANGE (at); CREATE TABLE public.logs_2024 (at date NOT NULL, msg text, level int DEFAULT 0); CREATE INDEX logs_2024_level ON public.logs_2024 (level); CREATE INDEX logs_level ON public.logs (level);",
+                   logs + " CREATE INDEX logs_level ON ONLY public.logs (level); CREATE INDEX logs_2024_level ON public.logs_2024 (level); ALTER INDEX public.logs_level ATTACH PARTITION public.logs_2024_level;"),
+        // Partitioning by inheritance (CHECK constraints, INHERITS) and declarative partitions,
+        // both ways, as a real project's history did (pagila).
+        Transition("partitions become inheritance children",
+                   "CREATE TABLE public.logs (at date NOT NULL, msg text, level int DEFAULT 0); CREATE TABLE public.logs_2024 (CONSTRAINT logs_2024_at_check CHECK (at >= '2024-01-01' AND at < '2025-01-01')) INHERITS (public.logs); CREATE INDEX logs_2024_level ON public.logs_2024 (level);",
+                   logs + " CREATE INDEX logs_level ON ONLY public.logs (level); CREATE INDEX logs_2024_level ON public.logs_2024 (level); ALTER INDEX public.logs_level ATTACH PARTITION public.logs_2024_level;"),
         // PostgreSQL re-creates the partitions' indexes and keys under names of its own choosing
         // when a column they cover changes type (seen in a real project's history: pagila).
         Transition("column type under partition indexes and keys named by hand",

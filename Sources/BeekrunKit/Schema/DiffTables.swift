@@ -46,6 +46,9 @@ extension DiffBuilder {
     /// column inherited-only (or an inherited one local, short of dropping it from the parent):
     /// only a re-created child matches a.
     func inheritedColumnsDiffer(_ t: TableInfo, _ u: TableInfo) -> Bool {
+        // DETACH PARTITION leaves every column local: a partition of b that a has as an
+        // inheritance child with inherited-only columns cannot be made so in place.
+        if u.partitionOf != nil && t.partitionOf == nil && t.kind != "f" { return t.columns.contains { !$0.isLocal } }
         guard t.partitionOf == nil && u.partitionOf == nil && t.kind != "f" && !(t.inherits.isEmpty && u.inherits.isEmpty) else { return false }
         let parentsA = Self.keyed(a.tables, \.qualified)
         let keptParents = t.inherits.filter(u.inherits.contains).compactMap { parentsA[$0] }
@@ -602,7 +605,14 @@ extension DiffBuilder {
             let t = SQL.qualified(i.schema, i.table)
             return i.parentIndex == nil && relationsA.contains(t) && relationsB.contains(t) && !fresh.contains(t)
         }
-        let x = Self.keyed(a.indexes.filter(kept), \.qualified), y = Self.keyed(b.indexes.filter(kept), \.qualified)
+        // A partition that a has on its own (DETACH PARTITION, or left for table inheritance)
+        // keeps the indexes b attached to its parent's, as indexes of its own.
+        let leaving = Set(a.tables.filter { t in t.partitionOf == nil && b.tables.contains { $0.qualified == t.qualified && $0.partitionOf != nil } }
+                                  .map(\.qualified))
+        let x = Self.keyed(a.indexes.filter(kept), \.qualified)
+        let y = Self.keyed(b.indexes.filter { i in
+            kept(i) || (i.parentIndex != nil && leaving.contains(SQL.qualified(i.schema, i.table)) && x[i.qualified] != nil && !fresh.contains(SQL.qualified(i.schema, i.table)))
+        }, \.qualified)
         let (onlyA, onlyB, both) = Self.split(x, y)
         // Partitions' indexes of a, by the partitioned index they are attached to.
         var children: [String: [IndexInfo]] = [:]
@@ -646,8 +656,10 @@ extension DiffBuilder {
             let i = x[n]!, j = y[n]!
             // PostgreSQL cannot detach an index: a partition's index that b attaches to this one
             // and a keeps on its own goes with this one, which is built again.
+            // (A partition that leaves its parent takes its indexes along as its own.)
             let detached = b.indexes.contains { c in
-                c.parentIndex == n && a.indexes.contains { $0.qualified == c.qualified && $0.parentIndex == nil }
+                c.parentIndex == n && !leaving.contains(SQL.qualified(c.schema, c.table))
+                    && a.indexes.contains { $0.qualified == c.qualified && $0.parentIndex == nil }
             }
             if detached {
                 note("index", n, .alter, "built again: a partition's index attached to it stays on its own")
