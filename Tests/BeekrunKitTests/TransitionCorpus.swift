@@ -504,6 +504,24 @@ enum TransitionCorpus {
                    trig.replacingOccurrences(of: "id int PRIMARY KEY, name text NOT NULL, qty int DEFAULT 0, note text)", with: "id int, name text NOT NULL, qty int DEFAULT 0, note text) PARTITION BY HASH (id); CREATE TABLE public.items_0 PARTITION OF public.items FOR VALUES WITH (MODULUS 1, REMAINDER 0)") + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch(); CREATE TRIGGER audit_t AFTER UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();"),
     ]
 
+    /// Orders the statement graph alone decides (issue 12): each pair failed on the code that
+    /// placed these statements by bucket.
+    static let graphEdges: [Transition] = [
+        // The function goes after the default that calls it is dropped, and before the table its body reads.
+        Transition("routine gone after a kept default stops calling it, before the table its body reads",
+                   "CREATE TABLE public.rates (v int); CREATE FUNCTION public.base_rate() RETURNS int LANGUAGE sql STABLE BEGIN ATOMIC SELECT max(v) FROM public.rates; END; CREATE TABLE public.items (id int, rate int DEFAULT public.base_rate());",
+                   "CREATE TABLE public.items (id int, rate int);"),
+        // A trigger's function outlives the trigger's table; a function over the table goes first.
+        Transition("table gone with its trigger function and a function over its rows",
+                   "CREATE FUNCTION public.a_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN new; END $$; CREATE TABLE public.runs (id int); CREATE TRIGGER t BEFORE INSERT ON public.runs FOR EACH ROW EXECUTE FUNCTION public.a_touch(); CREATE FUNCTION public.z_all_runs() RETURNS SETOF public.runs LANGUAGE sql BEGIN ATOMIC SELECT * FROM public.runs; END;",
+                   ""),
+        // An aggregate before its state function, a caller before the function it calls (by name the other way round).
+        Transition("aggregate and calling function gone before what they call",
+                   "CREATE FUNCTION public.add2(int, int) RETURNS int LANGUAGE sql IMMUTABLE RETURN $1 + $2; CREATE AGGREGATE public.total(int) (SFUNC = public.add2, STYPE = int); CREATE FUNCTION public.b_twice(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.add2(x, x); CREATE FUNCTION public.a_caller(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.b_twice(x);",
+                   ""),
+    ]
+
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
         + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + recreatedTables
+        + graphEdges
 }
