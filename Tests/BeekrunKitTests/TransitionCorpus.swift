@@ -519,6 +519,22 @@ enum TransitionCorpus {
         Transition("aggregate and calling function gone before what they call",
                    "CREATE FUNCTION public.add2(int, int) RETURNS int LANGUAGE sql IMMUTABLE RETURN $1 + $2; CREATE AGGREGATE public.total(int) (SFUNC = public.add2, STYPE = int); CREATE FUNCTION public.b_twice(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.add2(x, x); CREATE FUNCTION public.a_caller(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.b_twice(x);",
                    ""),
+        // Keyed drops of operators, classes, text-search objects, collations and statistics objects.
+        Transition("operator class gone with the index that uses it",
+                   "CREATE OPERATOR CLASS public.int4_alt FOR TYPE int4 USING btree AS OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4); CREATE TABLE public.t (n int); CREATE INDEX t_n ON public.t (n public.int4_alt);",
+                   "CREATE TABLE public.t (n int);"),
+        Transition("operator class gone with the table whose index uses it",
+                   "CREATE OPERATOR CLASS public.int4_alt FOR TYPE int4 USING btree AS OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4); CREATE TABLE public.t (n int); CREATE INDEX t_n ON public.t (n public.int4_alt);",
+                   ""),
+        Transition("operator and its function gone with the check constraint that uses it",
+                   "CREATE FUNCTION public.near(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN abs($1 - $2) < 3; CREATE OPERATOR public.~~~ (FUNCTION = public.near, LEFTARG = int, RIGHTARG = int); CREATE TABLE public.t (n int CONSTRAINT near_zero CHECK (n OPERATOR(public.~~~) 0));",
+                   "CREATE TABLE public.t (n int);"),
+        Transition("text search dictionary and configuration gone with the index over them",
+                   #"CREATE TEXT SEARCH DICTIONARY public.simple_d (TEMPLATE = pg_catalog.simple); CREATE TEXT SEARCH CONFIGURATION public.cfg (PARSER = pg_catalog."default"); ALTER TEXT SEARCH CONFIGURATION public.cfg ADD MAPPING FOR asciiword WITH public.simple_d; CREATE TABLE public.docs (body text); CREATE INDEX docs_fts ON public.docs USING gin (to_tsvector('public.cfg'::regconfig, body));"#,
+                   "CREATE TABLE public.docs (body text);"),
+        Transition("collation and statistics object gone while columns move off them",
+                   "CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE TABLE public.t (n text COLLATE public.ci, m int, k int); CREATE STATISTICS public.t_mk ON m, k FROM public.t;",
+                   "CREATE TABLE public.t (n text, m int);"),
     ]
 
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions

@@ -222,6 +222,10 @@ struct DiffBuilder {
         for (used, users) in b.routineUsers {
             for u in users { if let relation = partOf[u] { partUses[relation, default: []].insert(used) } }
         }
+        // So do its indexes, with the operator classes, collations and functions they use.
+        for i in b.indexes {
+            if let relation = relationRefs[SQL.qualified(i.schema, i.table)] { partUses[relation, default: []].formUnion(b.dependencies[i.ref] ?? []) }
+        }
         /// A bucket's statements in its phase; a drop requires what its object depended on in b
         /// (which is dropped after it).
         func add(_ list: [Statement], _ phase: SchemaStatement.Phase) {

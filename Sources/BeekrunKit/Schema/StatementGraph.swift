@@ -23,10 +23,13 @@
 enum StatementGraph {
     /// Graph keys: `class public.t` for anything named in pg_class or pg_type (tables, views,
     /// sequences, indexes, types, domains: one namespace), `routine public.f(integer)`,
-    /// `columns public.t` for what changes a relation's columns in place.
+    /// `columns public.t` for what changes a relation's columns in place, and the kind and
+    /// identity of a `SchemaObject` (`collation public.c`).
     static func classKey(_ qualified: String) -> String { "class " + qualified }
     static func columnsKey(_ qualified: String) -> String { "columns " + qualified }
     static func routineKey(_ signature: String) -> String { "routine " + signature }
+    /// `collation public.c`, `operator class public.o USING btree`, `statistics public.s`, …
+    static func objectKey(_ o: SchemaObject) -> String { o.kind + " " + o.identity }
 
     /// The key of each object of `model` that statements can name, by its catalog reference.
     static func keys(_ model: SchemaModel) -> [ObjectRef: String] {
@@ -36,7 +39,8 @@ enum StatementGraph {
         for t in model.tables { out[t.ref] = classKey(t.qualified) }
         for v in model.views { out[v.ref] = classKey(v.qualified) }
         for r in model.routines { out[r.ref] = routineKey(r.signature) }
-        for o in model.objects { out[o.ref] = o.kind + " " + o.identity }
+        for o in model.objects { out[o.ref] = objectKey(o) }
+        for i in model.indexes { out[i.ref] = classKey(i.qualified) }
         return out
     }
 
