@@ -519,6 +519,13 @@ enum TransitionCorpus {
         Transition("aggregate and calling function gone before what they call",
                    "CREATE FUNCTION public.add2(int, int) RETURNS int LANGUAGE sql IMMUTABLE RETURN $1 + $2; CREATE AGGREGATE public.total(int) (SFUNC = public.add2, STYPE = int); CREATE FUNCTION public.b_twice(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.add2(x, x); CREATE FUNCTION public.a_caller(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.b_twice(x);",
                    ""),
+        // In-place table changes after the creates of what they need.
+        Transition("column added with a default calling a new function over a new view of a retyped column",
+                   "CREATE TABLE public.b_base (n int); CREATE TABLE public.a_items (id int);",
+                   "CREATE TABLE public.b_base (n bigint); CREATE VIEW public.v AS SELECT n FROM public.b_base; CREATE FUNCTION public.f() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT max(n) FROM public.v; END; CREATE TABLE public.a_items (id int, k bigint DEFAULT public.f());"),
+        Transition("column moves to a new collation and gets a check calling a new function",
+                   "CREATE TABLE public.t (n text);",
+                   "CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE FUNCTION public.short(s text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN length(s) < 50; CREATE TABLE public.t (n text COLLATE public.ci CONSTRAINT n_short CHECK (public.short(n)));"),
         // Keyed drops of operators, classes, text-search objects, collations and statistics objects.
         Transition("operator class gone with the index that uses it",
                    "CREATE OPERATOR CLASS public.int4_alt FOR TYPE int4 USING btree AS OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4); CREATE TABLE public.t (n int); CREATE INDEX t_n ON public.t (n public.int4_alt);",

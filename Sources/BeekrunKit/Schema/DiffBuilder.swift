@@ -245,6 +245,22 @@ struct DiffBuilder {
                 out.append(s)
             }
         }
+        /// In-place changes of a kept table's columns and keys, which come after the creates of
+        /// what the table needs in a (a column's type or collation, a function or sequence its
+        /// defaults and checks call, its parent), as pg_depend records them on the table: the
+        /// statement sort places them after those and before what reads the new columns.
+        let keysA = StatementGraph.keys(a)
+        let tablesA = Dictionary(a.tables.map { (StatementGraph.columnsKey($0.qualified), $0.ref) }, uniquingKeysWith: { x, _ in x })
+        func addInPlace(_ list: [Statement], _ phase: SchemaStatement.Phase) {
+            add(list.map { s in
+                var s = s
+                guard !StatementGraph.isDrop(s) && s.requires.isEmpty else { return s }
+                let provides = StatementGraph.effectiveProvides(s)
+                s.requires = Set(provides.compactMap { tablesA[$0] }.flatMap { (a.dependencies[$0] ?? []).compactMap { keysA[$0] } })
+                    .subtracting(provides)
+                return s
+            }, phase)
+        }
         /// Generated like a clone: statements keep the phase and keys the generator gave them.
         func addGenerated(_ list: [Statement]) { out += list }
         // A dropped table may reference a key that goes too: tables before keys.
@@ -294,7 +310,7 @@ struct DiffBuilder {
         generator.relationRefs = StatementGraph.relationRefs(a)
         try? generator.generate()
         addGenerated(generator.pre)
-        add(tableAlters, .preData)
+        addInPlace(tableAlters, .preData)
         add(sequenceOwners, .preData)
         add(replacedRoutines, .preData)
         // What is gone for good goes once nothing uses it any more (a column dropped above, a
@@ -302,9 +318,9 @@ struct DiffBuilder {
         add(dropRoutinesLate, .drop)
         add(dropTypes, .drop); add(dropSchemas, .drop)
         // Keys of existing tables first: a new table's foreign key may reference one.
-        add(postKeys, .postData)
+        addInPlace(postKeys, .postData)
         addGenerated(generator.post)
-        add(postForeignKeys, .postData); add(postOther, .postData); add(grants, .postData)
+        addInPlace(postForeignKeys, .postData); add(postOther, .postData); add(grants, .postData)
         // The buckets give the order of phases and of independent statements; the graph moves
         // what an edge says must come first.
         out = StatementGraph.order(out)
