@@ -526,6 +526,13 @@ enum TransitionCorpus {
         Transition("column moves to a new collation and gets a check calling a new function",
                    "CREATE TABLE public.t (n text);",
                    "CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE FUNCTION public.short(s text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN length(s) < 50; CREATE TABLE public.t (n text COLLATE public.ci CONSTRAINT n_short CHECK (public.short(n)));"),
+        // Policies: dropped and made again around a change of a column they read in another table.
+        Transition("policy reading another table's column that changes type",
+                   "CREATE TABLE public.members (uid int, org int); CREATE TABLE public.docs (org int, body text); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY by_org ON public.docs USING (EXISTS (SELECT 1 FROM public.members m WHERE m.org = docs.org AND m.uid = 1));",
+                   "CREATE TABLE public.members (uid bigint, org int); CREATE TABLE public.docs (org int, body text); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY by_org ON public.docs USING (EXISTS (SELECT 1 FROM public.members m WHERE m.org = docs.org AND m.uid = 1));"),
+        Transition("policy moves to a new view and a new function while the old ones go",
+                   "CREATE TABLE public.acl (uid int, ok boolean); CREATE VIEW public.old_ok AS SELECT uid FROM public.acl WHERE ok; CREATE FUNCTION public.old_check(u int) RETURNS boolean LANGUAGE sql STABLE BEGIN ATOMIC SELECT EXISTS (SELECT 1 FROM public.old_ok o WHERE o.uid = u); END; CREATE TABLE public.docs (owner int); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON public.docs USING (public.old_check(owner));",
+                   "CREATE TABLE public.acl (uid int, ok boolean); CREATE VIEW public.new_ok AS SELECT uid FROM public.acl WHERE ok; CREATE FUNCTION public.new_check(u int) RETURNS boolean LANGUAGE sql STABLE BEGIN ATOMIC SELECT EXISTS (SELECT 1 FROM public.new_ok o WHERE o.uid = u); END; CREATE TABLE public.docs (owner int); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON public.docs USING (public.new_check(owner));"),
         // Keyed drops of operators, classes, text-search objects, collations and statistics objects.
         Transition("operator class gone with the index that uses it",
                    "CREATE OPERATOR CLASS public.int4_alt FOR TYPE int4 USING btree AS OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4); CREATE TABLE public.t (n int); CREATE INDEX t_n ON public.t (n public.int4_alt);",

@@ -182,6 +182,17 @@ extension CatalogReader {
         for row in relationUsers.rows {
             model.routineUsers[ObjectRef(CatalogClass.pgClass, UInt32(row[0]!)!), default: []].insert(row[1]!)
         }
+        let policyColumns = try c.query("""
+            select concat_ws(chr(1), 'policy', n.nspname, k.relname, p.polname), rn.nspname, rk.relname, a.attname
+            from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid
+            join pg_class k on k.oid = p.polrelid join pg_namespace n on n.oid = k.relnamespace
+            join pg_class rk on rk.oid = d.refobjid join pg_namespace rn on rn.oid = rk.relnamespace
+            join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+            where d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0 and d.deptype = 'n' and n.nspname = any($1)
+            """)
+        for row in policyColumns.rows {
+            model.policyColumns[row[0]!, default: [:]][SQL.qualified(row[1]!, row[2]!), default: []].insert(row[3]!)
+        }
         // A partition is created after its parent; pg_depend records that as automatic.
         let byName = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0.ref) }, uniquingKeysWith: { a, _ in a })
         for t in model.tables {
