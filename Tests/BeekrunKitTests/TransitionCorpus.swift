@@ -518,6 +518,54 @@ enum TransitionCorpus {
                    trig.replacingOccurrences(of: "id int PRIMARY KEY, name text NOT NULL, qty int DEFAULT 0, note text)", with: "id int, name text NOT NULL, qty int DEFAULT 0, note text) PARTITION BY HASH (id); CREATE TABLE public.items_0 PARTITION OF public.items FOR VALUES WITH (MODULUS 1, REMAINDER 0)") + " CREATE TRIGGER t BEFORE INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch(); CREATE TRIGGER audit_t AFTER UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION public.touch();"),
     ]
 
+    /// Orders the statement graph alone decides (issue 12): each pair failed on the code that
+    /// placed these statements by bucket.
+    static let graphEdges: [Transition] = [
+        // The function goes after the default that calls it is dropped, and before the table its body reads.
+        Transition("routine gone after a kept default stops calling it, before the table its body reads",
+                   "CREATE TABLE public.rates (v int); CREATE FUNCTION public.base_rate() RETURNS int LANGUAGE sql STABLE BEGIN ATOMIC SELECT max(v) FROM public.rates; END; CREATE TABLE public.items (id int, rate int DEFAULT public.base_rate());",
+                   "CREATE TABLE public.items (id int, rate int);"),
+        // A trigger's function outlives the trigger's table; a function over the table goes first.
+        Transition("table gone with its trigger function and a function over its rows",
+                   "CREATE FUNCTION public.a_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN new; END $$; CREATE TABLE public.runs (id int); CREATE TRIGGER t BEFORE INSERT ON public.runs FOR EACH ROW EXECUTE FUNCTION public.a_touch(); CREATE FUNCTION public.z_all_runs() RETURNS SETOF public.runs LANGUAGE sql BEGIN ATOMIC SELECT * FROM public.runs; END;",
+                   ""),
+        // An aggregate before its state function, a caller before the function it calls (by name the other way round).
+        Transition("aggregate and calling function gone before what they call",
+                   "CREATE FUNCTION public.add2(int, int) RETURNS int LANGUAGE sql IMMUTABLE RETURN $1 + $2; CREATE AGGREGATE public.total(int) (SFUNC = public.add2, STYPE = int); CREATE FUNCTION public.b_twice(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.add2(x, x); CREATE FUNCTION public.a_caller(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN public.b_twice(x);",
+                   ""),
+        // In-place table changes after the creates of what they need.
+        Transition("column added with a default calling a new function over a new view of a retyped column",
+                   "CREATE TABLE public.b_base (n int); CREATE TABLE public.a_items (id int);",
+                   "CREATE TABLE public.b_base (n bigint); CREATE VIEW public.v AS SELECT n FROM public.b_base; CREATE FUNCTION public.f() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT max(n) FROM public.v; END; CREATE TABLE public.a_items (id int, k bigint DEFAULT public.f());"),
+        Transition("column moves to a new collation and gets a check calling a new function",
+                   "CREATE TABLE public.t (n text);",
+                   "CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE FUNCTION public.short(s text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN length(s) < 50; CREATE TABLE public.t (n text COLLATE public.ci CONSTRAINT n_short CHECK (public.short(n)));"),
+        // Policies: dropped and made again around a change of a column they read in another table.
+        Transition("policy reading another table's column that changes type",
+                   "CREATE TABLE public.members (uid int, org int); CREATE TABLE public.docs (org int, body text); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY by_org ON public.docs USING (EXISTS (SELECT 1 FROM public.members m WHERE m.org = docs.org AND m.uid = 1));",
+                   "CREATE TABLE public.members (uid bigint, org int); CREATE TABLE public.docs (org int, body text); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY by_org ON public.docs USING (EXISTS (SELECT 1 FROM public.members m WHERE m.org = docs.org AND m.uid = 1));"),
+        Transition("policy moves to a new view and a new function while the old ones go",
+                   "CREATE TABLE public.acl (uid int, ok boolean); CREATE VIEW public.old_ok AS SELECT uid FROM public.acl WHERE ok; CREATE FUNCTION public.old_check(u int) RETURNS boolean LANGUAGE sql STABLE BEGIN ATOMIC SELECT EXISTS (SELECT 1 FROM public.old_ok o WHERE o.uid = u); END; CREATE TABLE public.docs (owner int); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON public.docs USING (public.old_check(owner));",
+                   "CREATE TABLE public.acl (uid int, ok boolean); CREATE VIEW public.new_ok AS SELECT uid FROM public.acl WHERE ok; CREATE FUNCTION public.new_check(u int) RETURNS boolean LANGUAGE sql STABLE BEGIN ATOMIC SELECT EXISTS (SELECT 1 FROM public.new_ok o WHERE o.uid = u); END; CREATE TABLE public.docs (owner int); ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON public.docs USING (public.new_check(owner));"),
+        // Keyed drops of operators, classes, text-search objects, collations and statistics objects.
+        Transition("operator class gone with the index that uses it",
+                   "CREATE OPERATOR CLASS public.int4_alt FOR TYPE int4 USING btree AS OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4); CREATE TABLE public.t (n int); CREATE INDEX t_n ON public.t (n public.int4_alt);",
+                   "CREATE TABLE public.t (n int);"),
+        Transition("operator class gone with the table whose index uses it",
+                   "CREATE OPERATOR CLASS public.int4_alt FOR TYPE int4 USING btree AS OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(int4, int4); CREATE TABLE public.t (n int); CREATE INDEX t_n ON public.t (n public.int4_alt);",
+                   ""),
+        Transition("operator and its function gone with the check constraint that uses it",
+                   "CREATE FUNCTION public.near(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN abs($1 - $2) < 3; CREATE OPERATOR public.~~~ (FUNCTION = public.near, LEFTARG = int, RIGHTARG = int); CREATE TABLE public.t (n int CONSTRAINT near_zero CHECK (n OPERATOR(public.~~~) 0));",
+                   "CREATE TABLE public.t (n int);"),
+        Transition("text search dictionary and configuration gone with the index over them",
+                   #"CREATE TEXT SEARCH DICTIONARY public.simple_d (TEMPLATE = pg_catalog.simple); CREATE TEXT SEARCH CONFIGURATION public.cfg (PARSER = pg_catalog."default"); ALTER TEXT SEARCH CONFIGURATION public.cfg ADD MAPPING FOR asciiword WITH public.simple_d; CREATE TABLE public.docs (body text); CREATE INDEX docs_fts ON public.docs USING gin (to_tsvector('public.cfg'::regconfig, body));"#,
+                   "CREATE TABLE public.docs (body text);"),
+        Transition("collation and statistics object gone while columns move off them",
+                   "CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE TABLE public.t (n text COLLATE public.ci, m int, k int); CREATE STATISTICS public.t_mk ON m, k FROM public.t;",
+                   "CREATE TABLE public.t (n text, m int);"),
+    ]
+
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
         + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + recreatedTables
+        + graphEdges
 }

@@ -43,9 +43,10 @@ extension CatalogReader {
         }
     }
 
-    /// `pg_depend` edges among pre-data objects. Sub-objects are folded into what the generator
-    /// creates: a column default or check constraint into its table, a view's rewrite rule into
-    /// the view, an array or row type into its element type or table. Only normal ('n')
+    /// `pg_depend` edges among pre-data objects, indexes, operator classes and families and
+    /// statistics objects. Sub-objects are folded into what the generator creates: a column
+    /// default or check constraint into its table, a view's rewrite rule into the view, an array
+    /// or row type into its element type or table, a class's operators and functions into it. Only normal ('n')
     /// dependencies order creation: automatic ones (a serial's sequence OWNED BY its column) are
     /// applied after both exist.
     static func readDependencies(_ c: Context, into model: inout SchemaModel) throws {
@@ -55,7 +56,7 @@ extension CatalogReader {
                 case when k.relkind = 'c' then 'pg_type'::regclass::oid else 'pg_class'::regclass::oid end,
                 case when k.relkind = 'c' then k.reltype else k.oid end
               from pg_class k join pg_namespace n on n.oid = k.relnamespace
-              where n.nspname = any($1) and k.relkind in ('r', 'p', 'v', 'm', 'S', 'c', 'f')
+              where n.nspname = any($1) and k.relkind in ('r', 'p', 'v', 'm', 'S', 'c', 'f', 'i', 'I')
               union all
               select 'pg_type'::regclass::oid, t.oid,
                 case when coalesce(er.relkind, tr.relkind) in ('r', 'p', 'v', 'm', 'f') then 'pg_class'::regclass::oid
@@ -96,6 +97,25 @@ extension CatalogReader {
               select x.tableoid, x.oid, x.tableoid, x.oid from pg_ts_dict x join pg_namespace n on n.oid = x.dictnamespace where n.nspname = any($1)
               union all
               select x.tableoid, x.oid, x.tableoid, x.oid from pg_ts_config x join pg_namespace n on n.oid = x.cfgnamespace where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_opfamily x join pg_namespace n on n.oid = x.opfnamespace where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_opclass x join pg_namespace n on n.oid = x.opcnamespace where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, x.tableoid, x.oid from pg_statistic_ext x join pg_namespace n on n.oid = x.stxnamespace where n.nspname = any($1)
+              union all
+              -- an operator's or function's place in a class or family: what it names, the class (or family) needs
+              select x.tableoid, x.oid, coalesce(c.tableoid, f.tableoid), coalesce(c.oid, f.oid)
+              from pg_amop x join pg_opfamily f on f.oid = x.amopfamily join pg_namespace n on n.oid = f.opfnamespace
+              left join pg_depend dc on dc.classid = x.tableoid and dc.objid = x.oid and dc.refclassid = 'pg_opclass'::regclass and dc.deptype = 'i'
+              left join pg_opclass c on c.oid = dc.refobjid
+              where n.nspname = any($1)
+              union all
+              select x.tableoid, x.oid, coalesce(c.tableoid, f.tableoid), coalesce(c.oid, f.oid)
+              from pg_amproc x join pg_opfamily f on f.oid = x.amprocfamily join pg_namespace n on n.oid = f.opfnamespace
+              left join pg_depend dc on dc.classid = x.tableoid and dc.objid = x.oid and dc.refclassid = 'pg_opclass'::regclass and dc.deptype = 'i'
+              left join pg_opclass c on c.oid = dc.refobjid
+              where n.nspname = any($1)
             )
             select distinct a.ncls::text, a.noid::text, b.ncls::text, b.noid::text,
               case when d.classid = 'pg_attrdef'::regclass then
@@ -161,6 +181,17 @@ extension CatalogReader {
             """)
         for row in relationUsers.rows {
             model.routineUsers[ObjectRef(CatalogClass.pgClass, UInt32(row[0]!)!), default: []].insert(row[1]!)
+        }
+        let policyColumns = try c.query("""
+            select concat_ws(chr(1), 'policy', n.nspname, k.relname, p.polname), rn.nspname, rk.relname, a.attname
+            from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid
+            join pg_class k on k.oid = p.polrelid join pg_namespace n on n.oid = k.relnamespace
+            join pg_class rk on rk.oid = d.refobjid join pg_namespace rn on rn.oid = rk.relnamespace
+            join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+            where d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0 and d.deptype = 'n' and n.nspname = any($1)
+            """)
+        for row in policyColumns.rows {
+            model.policyColumns[row[0]!, default: [:]][SQL.qualified(row[1]!, row[2]!), default: []].insert(row[3]!)
         }
         // A partition is created after its parent; pg_depend records that as automatic.
         let byName = Dictionary(model.tables.map { ($0.schema + "." + $0.name, $0.ref) }, uniquingKeysWith: { a, _ in a })

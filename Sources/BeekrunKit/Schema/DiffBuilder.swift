@@ -212,14 +212,22 @@ struct DiffBuilder {
         var out: [SchemaStatement] = []
         let keysB = StatementGraph.keys(b)
         let refsB = Dictionary(keysB.map { ($1, $0) }, uniquingKeysWith: { x, _ in x })
-        // A table's policies may read other relations (a view): pg_depend records that on the
-        // policy, which goes with its table, so the table is dropped before what they read.
-        var policyReads: [ObjectRef: Set<ObjectRef>] = [:]
-        let tableRefs = Dictionary(b.tables.map { ($0.qualified, $0.ref) }, uniquingKeysWith: { x, _ in x })
-        for p in b.policies {
-            guard let table = tableRefs[p.qualifiedTable] else { continue }
-            let key = Self.userKey("policy", p.schema, p.table, p.name)
-            for (relation, users) in b.routineUsers where users.contains(key) { policyReads[table, default: []].insert(relation) }
+        // A table's triggers, rules and policies go with it, and pg_depend records what they use
+        // (a trigger's function, a view a policy reads) on them: the table is dropped before those.
+        var partUses: [ObjectRef: Set<ObjectRef>] = [:]
+        let relationsB = StatementGraph.relationRefs(b), readersB = Set(b.views.map(\.ref) + b.routines.map(\.ref))
+        let relationRefs = Dictionary((b.tables.map { ($0.qualified, $0.ref) } + b.views.map { ($0.qualified, $0.ref) }),
+                                      uniquingKeysWith: { x, _ in x })
+        var partOf: [String: ObjectRef] = [:]
+        for p in b.policies { partOf[Self.userKey("policy", p.schema, p.table, p.name)] = relationRefs[p.qualifiedTable] }
+        for t in b.triggers { partOf[Self.userKey("trigger", t.schema, t.table, t.name)] = relationRefs[t.qualifiedTable] }
+        for r in b.rules { partOf[Self.userKey("rule", r.schema, r.table, r.name)] = relationRefs[SQL.qualified(r.schema, r.table)] }
+        for (used, users) in b.routineUsers {
+            for u in users { if let relation = partOf[u] { partUses[relation, default: []].insert(used) } }
+        }
+        // So do its indexes, with the operator classes, collations and functions they use.
+        for i in b.indexes {
+            if let relation = relationRefs[SQL.qualified(i.schema, i.table)] { partUses[relation, default: []].formUnion(b.dependencies[i.ref] ?? []) }
         }
         /// A bucket's statements in its phase; a drop requires what its object depended on in b
         /// (which is dropped after it).
@@ -228,12 +236,33 @@ struct DiffBuilder {
                 s.phase = phase
                 if StatementGraph.isDrop(s) && s.requires.isEmpty {
                     let provides = StatementGraph.effectiveProvides(s)
+                    // A view or routine reads the columns of the relations it depends on: they
+                    // change in place only once it is gone.
                     s.requires = Set(provides.flatMap { k in
-                        refsB[k].map { (b.dependencies[$0] ?? []).union(policyReads[$0] ?? []).compactMap { keysB[$0] } } ?? []
+                        refsB[k].map { ref in (b.dependencies[ref] ?? []).union(partUses[ref] ?? []).flatMap { d -> [String] in
+                            guard let key = keysB[d] else { return [] }
+                            return readersB.contains(ref) && relationsB.contains(d) ? [key, StatementGraph.columnsKey(String(key.dropFirst("class ".count)))] : [key]
+                        } } ?? []
                     }).subtracting(provides)
                 }
                 out.append(s)
             }
+        }
+        /// In-place changes of a kept table's columns and keys, which come after the creates of
+        /// what the table needs in a (a column's type or collation, a function or sequence its
+        /// defaults and checks call, its parent), as pg_depend records them on the table: the
+        /// statement sort places them after those and before what reads the new columns.
+        let keysA = StatementGraph.keys(a)
+        let tablesA = Dictionary(a.tables.map { (StatementGraph.columnsKey($0.qualified), $0.ref) }, uniquingKeysWith: { x, _ in x })
+        func addInPlace(_ list: [Statement], _ phase: SchemaStatement.Phase) {
+            add(list.map { s in
+                var s = s
+                guard !StatementGraph.isDrop(s) && s.requires.isEmpty else { return s }
+                let provides = StatementGraph.effectiveProvides(s)
+                s.requires = Set(provides.compactMap { tablesA[$0] }.flatMap { (a.dependencies[$0] ?? []).compactMap { keysA[$0] } })
+                    .subtracting(provides)
+                return s
+            }, phase)
         }
         /// Generated like a clone: statements keep the phase and keys the generator gave them.
         func addGenerated(_ list: [Statement]) { out += list }
@@ -284,17 +313,17 @@ struct DiffBuilder {
         generator.relationRefs = StatementGraph.relationRefs(a)
         try? generator.generate()
         addGenerated(generator.pre)
-        add(tableAlters, .preData)
+        addInPlace(tableAlters, .preData)
         add(sequenceOwners, .preData)
         add(replacedRoutines, .preData)
         // What is gone for good goes once nothing uses it any more (a column dropped above, a
         // default changed above).
-        add(dropRoutinesLate.sorted { ($0.kind == "aggregate" ? 0 : 1) < ($1.kind == "aggregate" ? 0 : 1) }, .drop)
+        add(dropRoutinesLate, .drop)
         add(dropTypes, .drop); add(dropSchemas, .drop)
         // Keys of existing tables first: a new table's foreign key may reference one.
-        add(postKeys, .postData)
+        addInPlace(postKeys, .postData)
         addGenerated(generator.post)
-        add(postForeignKeys, .postData); add(postOther, .postData); add(grants, .postData)
+        addInPlace(postForeignKeys, .postData); add(postOther, .postData); add(grants, .postData)
         // The buckets give the order of phases and of independent statements; the graph moves
         // what an edge says must come first.
         out = StatementGraph.order(out)

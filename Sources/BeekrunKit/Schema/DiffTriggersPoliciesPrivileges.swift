@@ -21,9 +21,28 @@ extension DiffBuilder {
         func follows(_ t: TriggerInfo) -> Bool { users.contains(Self.userKey("trigger", t.schema, t.table, t.name)) }
         // Policies over a column whose type changes must go before it changes and come back after.
         let retyped = retypedColumns()
+        // So do policies reading a column whose type changes, in any table (pg_depend says which).
         func follows(_ p: PolicyInfo) -> Bool {
-            users.contains(Self.userKey("policy", p.schema, p.table, p.name))
+            let key = Self.userKey("policy", p.schema, p.table, p.name)
+            return users.contains(key)
                 || (retyped[p.qualifiedTable] ?? []).contains { c in [p.using, p.withCheck].contains { $0.map { Self.mentions($0, c) } ?? false } }
+                || (b.policyColumns[key] ?? [:]).contains { table, columns in !(retyped[table] ?? []).isDisjoint(with: columns) }
+        }
+        // What a policy reads, as graph keys: its drop goes before the drops of those and before
+        // their columns change; its create after their creates and column changes.
+        let keysA = StatementGraph.keys(a), keysB = StatementGraph.keys(b)
+        func reads(_ model: SchemaModel, _ keys: [ObjectRef: String], _ p: PolicyInfo) -> Set<String> {
+            let key = Self.userKey("policy", p.schema, p.table, p.name)
+            var out = Set((model.policyColumns[key] ?? [:]).keys.map(StatementGraph.columnsKey))
+            for (used, users) in model.routineUsers where users.contains(key) { if let k = keys[used] { out.insert(k) } }
+            return out
+        }
+        func policyStatement(_ action: SchemaStatement.Action, _ p: PolicyInfo, _ sql: String, reading model: SchemaModel, keys: [ObjectRef: String]) -> Statement {
+            let name = "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)"
+            var s = Statement(action, "policy", name, sql, phase: action == .drop ? .drop : .postData)
+            s.provides = ["policy " + name]
+            s.requires = reads(model, keys, p)
+            return s
         }
 
         let relationsA = Set(a.tables.map(\.qualified) + a.views.map(\.qualified))
@@ -75,13 +94,13 @@ extension DiffBuilder {
         for k in pOnlyB + pChanged {
             let p = pb[k]!
             if pa[k] == nil { note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", .drop) }
-            dropTableParts.append(Statement(sql: "DROP POLICY \(SQL.quoteIdent(p.name)) ON \(p.qualifiedTable);"))
+            dropTableParts.append(policyStatement(.drop, p, "DROP POLICY \(SQL.quoteIdent(p.name)) ON \(p.qualifiedTable);", reading: b, keys: keysB))
         }
         for k in pOnlyA + pChanged {
             let p = pa[k]!
             note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", pb[k] == nil ? .add : .alter,
                  pb[k] == nil ? "" : pa[k]! == pb[k]! ? "re-created with its function" : "roles, expressions or comment changed")
-            postOther += DDL.policy(p).map { Statement(sql: $0) }
+            postOther += DDL.policy(p).enumerated().map { policyStatement($0.offset == 0 ? .create : .comment, p, $0.element, reading: a, keys: keysA) }
         }
     }
 

@@ -395,17 +395,13 @@ extension DiffBuilder {
         let x = Self.keyed(a.routines, \.signature), y = Self.keyed(b.routines, \.signature)
         let (onlyA, onlyB, both) = Self.split(x, y)
         for n in onlyA { note(x[n]!.keyword.lowercased(), n, .add); created.routines.append(x[n]!) }
-        // A routine over a table or type that goes too (its row type as argument or result)
-        // goes before it; others after the table changes that stop using them.
-        let goneRelations = Set(b.tables.filter { t in !a.tables.contains { $0.qualified == t.qualified } }.map(\.ref)
-            + b.views.filter { v in !a.views.contains { $0.qualified == v.qualified } }.map(\.ref)
-            + b.types.filter { t in !a.types.contains { $0.qualified == t.qualified } }.map(\.ref))
-        // A routine whose body calls another (BEGIN ATOMIC, RETURN) goes before it.
-        let gone = Self.dependentsFirst(onlyB.map { y[$0]! }, ref: \.ref, dependencies: b.dependencies).map(\.signature)
-        for n in onlyB { note(y[n]!.keyword.lowercased(), n, .drop) }
-        for n in gone {
-            let statement = Statement(.drop, y[n]!.kind == "a" ? "aggregate" : "routine", n, "DROP \(y[n]!.keyword) \(n);", phase: .drop)
-            if !(b.dependencies[y[n]!.ref] ?? []).isDisjoint(with: goneRelations) { dropRoutines.append(statement) } else { dropRoutinesLate.append(statement) }
+        // A routine that goes is dropped once the table changes that stop using it are done (a
+        // default dropped, a column dropped); the statement sort moves it before the drops of
+        // what it depended on (a table or type of its arguments or result, a routine its body
+        // calls, an aggregate's state function), as pg_depend recorded them.
+        for n in onlyB {
+            note(y[n]!.keyword.lowercased(), n, .drop)
+            dropRoutinesLate.append(Statement(.drop, y[n]!.kind == "a" ? "aggregate" : "routine", n, "DROP \(y[n]!.keyword) \(n);", phase: .drop))
         }
         for n in both {
             let r = x[n]!, s = y[n]!

@@ -99,6 +99,10 @@ public struct SchemaModel: Sendable {
     /// The table columns each view or routine (SQL-standard body) uses, as "table ref" → column
     /// names: changing such a column's type needs the user re-created.
     public var usedColumns: [ObjectRef: [ObjectRef: Set<String>]] = [:]
+    /// The columns each policy's expressions read, its own table's included, by policy (as
+    /// `DiffBuilder.userKey` names it), then qualified relation: changing such a column's type
+    /// needs the policy re-created.
+    public var policyColumns: [String: [String: Set<String>]] = [:]
 
     public init() {}
 

@@ -55,13 +55,20 @@ extension DiffBuilder {
         let x = Self.keyed(a.objects, key), y = Self.keyed(b.objects, key)
         let (onlyA, onlyB, both) = Self.split(x, y)
         for n in onlyA { note(x[n]!.kind, x[n]!.identity, .add); created.objects.append(x[n]!) }
-        // Statistics objects go before their tables can; operators and their classes before
-        // the functions they call; collations and text-search objects once no column uses them.
-        func drop(_ o: SchemaObject, hazard: String? = nil) {
-            let s = Statement(sql: o.dropSQL, hazard: hazard)
-            if o.kind == "statistics" { dropTableParts.append(s) } else if o.kind.hasPrefix("operator") { dropRoutines.append(s) } else { dropTypes.append(s) }
+        // Keyed drops: the statement sort puts them after the drops of what uses them (an index
+        // of an operator class, a column of a collation, a configuration of a dictionary) and
+        // before the drops of what they use (an operator's function), as pg_depend records it.
+        func drop(_ o: SchemaObject, hazard: String? = nil) -> Statement {
+            var s = Statement(.drop, o.kind, o.identity, o.dropSQL, phase: .drop, hazard: hazard)
+            s.provides = [StatementGraph.objectKey(o)]
+            return s
         }
-        for n in onlyB { note(y[n]!.kind, y[n]!.identity, .drop); drop(y[n]!) }
+        // Statistics objects go before a column they cover is dropped (which would take them
+        // along); the rest once the table changes that stop using them are done.
+        for n in onlyB {
+            note(y[n]!.kind, y[n]!.identity, .drop)
+            if y[n]!.kind == "statistics" { dropTableParts.append(drop(y[n]!)) } else { dropTypes.append(drop(y[n]!)) }
+        }
         for n in both {
             let o = x[n]!, p = y[n]!
             if o.create != p.create, o.kind == "text search configuration", o.create.first == p.create.first {
@@ -71,8 +78,8 @@ extension DiffBuilder {
                 preAlters += TextSearchMappings.statements(o.identity, from: p.create.dropFirst(), to: o.create.dropFirst()).map { Statement(sql: $0) }
             } else if o.create != p.create {
                 note(o.kind, o.identity, .alter, "definition changed (drop and create)")
-                if o.kind == "statistics" || o.kind.hasPrefix("operator") { drop(p) } else {
-                    dropRoutines.append(Statement(sql: p.dropSQL, hazard: "objects using the \(o.kind) must not exist (drop fails otherwise)"))
+                if o.kind == "statistics" { dropTableParts.append(drop(p)) } else if o.kind.hasPrefix("operator") { dropRoutines.append(drop(p)) } else {
+                    dropRoutines.append(drop(p, hazard: "objects using the \(o.kind) must not exist (drop fails otherwise)"))
                 }
                 created.objects.append(o)
                 continue

@@ -11,6 +11,7 @@
 /// - creates and alters come after the creates and alters of what they require (a statement
 ///   of the post-data phase never holds up a pre-data one);
 /// - drops come before the drops of what they required: reverse `pg_depend` order of the old side;
+/// - a relation's columns change in place after the drops of what required them (`columns t`);
 /// - an object dropped and created again is dropped before it is created;
 /// - otherwise the statements keep the order they came in (their phase, then the order each
 ///   kind's generator wrote them), so an edge only moves what it must.
@@ -22,10 +23,13 @@
 enum StatementGraph {
     /// Graph keys: `class public.t` for anything named in pg_class or pg_type (tables, views,
     /// sequences, indexes, types, domains: one namespace), `routine public.f(integer)`,
-    /// `columns public.t` for what changes a relation's columns in place.
+    /// `columns public.t` for what changes a relation's columns in place, and the kind and
+    /// identity of a `SchemaObject` (`collation public.c`).
     static func classKey(_ qualified: String) -> String { "class " + qualified }
     static func columnsKey(_ qualified: String) -> String { "columns " + qualified }
     static func routineKey(_ signature: String) -> String { "routine " + signature }
+    /// `collation public.c`, `operator class public.o USING btree`, `statistics public.s`, …
+    static func objectKey(_ o: SchemaObject) -> String { o.kind + " " + o.identity }
 
     /// The key of each object of `model` that statements can name, by its catalog reference.
     static func keys(_ model: SchemaModel) -> [ObjectRef: String] {
@@ -35,7 +39,8 @@ enum StatementGraph {
         for t in model.tables { out[t.ref] = classKey(t.qualified) }
         for v in model.views { out[v.ref] = classKey(v.qualified) }
         for r in model.routines { out[r.ref] = routineKey(r.signature) }
-        for o in model.objects { out[o.ref] = o.kind + " " + o.identity }
+        for o in model.objects { out[o.ref] = objectKey(o) }
+        for i in model.indexes { out[i.ref] = classKey(i.qualified) }
         return out
     }
 
@@ -139,6 +144,9 @@ enum StatementGraph {
                 if drops[i] { droppers[k, default: []].append(i) } else { creators[k, default: []].append(i) }
             }
         }
+        // Drops by the keys they require: what their objects used.
+        var users: [String: [Int]] = [:]
+        for (i, s) in statements.enumerated() where drops[i] { for k in s.requires { users[k, default: []].append(i) } }
         func late(_ i: Int) -> Bool { statements[i].phase == .postData }
         var predecessors = Array(repeating: Set<Int>(), count: statements.count)
         for (j, s) in statements.enumerated() {
@@ -151,6 +159,9 @@ enum StatementGraph {
                 }
                 // An object made again is dropped first (its create, and its owner and comment).
                 for k in provides[j] { for p in droppers[k] ?? [] { predecessors[j].insert(p) } }
+                // Columns changed in place (retyped, dropped) once what read them is gone: a view
+                // over them, a routine whose body reads them.
+                for k in provides[j] where k.hasPrefix("columns ") { for p in users[k] ?? [] { predecessors[j].insert(p) } }
             }
         }
         var released: [(Int, [Int])] = []
