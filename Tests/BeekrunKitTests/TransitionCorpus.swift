@@ -472,6 +472,17 @@ enum TransitionCorpus {
                    "CREATE TABLE public.pay_eu (acct int, region text);",
                    "CREATE TABLE public.ledger (id int PRIMARY KEY); CREATE TABLE public.pay (acct int REFERENCES public.ledger, region text) PARTITION BY LIST (region); CREATE TABLE public.pay_eu PARTITION OF public.pay FOR VALUES IN ('eu');"),
     ]
+    /// A parent's key made with ONLY is on the parent alone until each partition's own key is
+    /// attached to it: some partitions may carry it and others not. No copy can be detached.
+    static let shipments = "CREATE TABLE public.shipments (region text NOT NULL, ref int NOT NULL, weight numeric) PARTITION BY LIST (region); CREATE TABLE public.shipments_north PARTITION OF public.shipments FOR VALUES IN ('north'); CREATE TABLE public.shipments_south PARTITION OF public.shipments FOR VALUES IN ('south');"
+    static let partialKeys: [Transition] = [
+        Transition("parent key on the parent alone gains one partition's copy",
+                   shipments + " ALTER TABLE ONLY public.shipments ADD CONSTRAINT shipments_ref_key UNIQUE (region, ref); CREATE UNIQUE INDEX north_refs ON public.shipments_north (region, ref);",
+                   shipments + " ALTER TABLE ONLY public.shipments ADD CONSTRAINT shipments_ref_key UNIQUE (region, ref); ALTER TABLE ONLY public.shipments_north ADD CONSTRAINT north_refs UNIQUE (region, ref); ALTER INDEX public.shipments_ref_key ATTACH PARTITION public.north_refs;"),
+        Transition("parent key on every partition turned into a key on the parent alone",
+                   shipments + " ALTER TABLE public.shipments ADD CONSTRAINT shipments_pk PRIMARY KEY (region, ref);",
+                   shipments + " ALTER TABLE ONLY public.shipments ADD CONSTRAINT shipments_pk PRIMARY KEY (region, ref); ALTER TABLE ONLY public.shipments_south ADD CONSTRAINT \"South PK\" PRIMARY KEY (region, ref); ALTER INDEX public.shipments_pk ATTACH PARTITION public.\"South PK\";"),
+    ]
     static let accounts = "CREATE TABLE public.acct (id int NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region); CREATE TABLE public.acct_eu PARTITION OF public.acct FOR VALUES IN ('eu'); CREATE TABLE public.pay (acct int, region text, FOREIGN KEY (acct, region) REFERENCES public.acct) PARTITION BY LIST (region); CREATE TABLE public.pay_eu PARTITION OF public.pay FOR VALUES IN ('eu');"
 
     /// Tables re-created (partitioning changed, inherited columns) keep what hangs off them from
@@ -505,5 +516,5 @@ enum TransitionCorpus {
     ]
 
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
-        + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + recreatedTables
+        + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + partialKeys + recreatedTables
 }

@@ -530,8 +530,11 @@ extension DiffBuilder {
                 preAlters.append(Statement(sql: "ALTER DOMAIN \(k.qualifiedTable) ADD CONSTRAINT \(name) \(k.definition);",
                                            hazard: k.validated ? "checks every column of the domain" : nil))
             } else {
-                let only = partitioned.contains(k.qualifiedTable) ? "" : "ONLY "
+                // A key some partitions lack is made on the parent alone, then on those that have it.
+                let partial = Self.isPartialKey(k, in: a)
+                let only = partitioned.contains(k.qualifiedTable) && !partial ? "" : "ONLY "
                 let sql = "ALTER TABLE \(only)\(k.qualifiedTable) ADD CONSTRAINT \(name) \(k.definition);"
+                defer { if partial { addKeyCopies(k) } }
                 switch k.type {
                 case "f": postForeignKeys.append(Statement(sql: sql, hazard: k.validated ? "scans both tables under SHARE ROW EXCLUSIVE locks" : nil))
                 case "c": postKeys.append(Statement(sql: sql, hazard: k.validated ? "scans the table under an ACCESS EXCLUSIVE lock" : nil))
@@ -586,6 +589,7 @@ extension DiffBuilder {
                     continue
                 }
             }
+            if comparePartialKey(k, l) { add(k); continue }
             if let index = k.indexName { unchangedKeys.insert(SQL.qualified(k.schema, index)) }
             comment(target: "CONSTRAINT \(SQL.quoteIdent(k.name)) ON \(k.onDomain ? "DOMAIN " : "")\(k.qualifiedTable)", name: name, k.comment, l.comment)
         }
