@@ -453,8 +453,13 @@ struct DDLGenerator {
         for p in model.policies {
             for s in DDL.policy(p) { addPost(.create, "policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", s) }
         }
-        // Materialized views are filled once the rows are in, in dependency order.
-        for case .view(let v) in orderedNodes() where v.materialized && v.populated {
+        // Materialized views are filled once the rows are in, in dependency order; those whose
+        // query calls a routine last (`refreshOrder`).
+        let filled = orderedNodes().compactMap { node -> ViewInfo? in
+            if case .view(let v) = node, v.materialized && v.populated { return v }
+            return nil
+        }
+        for v in refreshOrder(filled) {
             addPost(.alter, "materialized view", v.qualified, "REFRESH MATERIALIZED VIEW \(v.qualified);")
         }
         for p in model.publicationTables {
