@@ -335,6 +335,9 @@ enum TransitionCorpus {
                    items.replacingOccurrences(of: "qty int", with: "qty bigint") + " CREATE VIEW public.v AS SELECT id, qty FROM public.items; CREATE MATERIALIZED VIEW public.mv AS SELECT sum(qty) AS s FROM public.v WITH NO DATA;"),
         Transition("extension added with a column of its type", "", "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; CREATE TABLE public.t (e public.citext);"),
         Transition("extension comment", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public;", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; COMMENT ON EXTENSION hstore IS 'kv';"),
+        // The extension comes with the migration: its members' privileges are granted after it.
+        Transition("extension created whose member a role may execute", "",
+                   "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; GRANT EXECUTE ON FUNCTION public.citext(boolean) TO \"App Owner\" WITH GRANT OPTION;"),
         Transition("extension member privileges", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public;", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; REVOKE EXECUTE ON FUNCTION public.hstore_version_diag(public.hstore) FROM PUBLIC;"),
     ]
 
