@@ -492,6 +492,11 @@ enum TransitionCorpus {
         Transition("matview calling a function that reads another matview",
                    "CREATE TABLE public.stock (sku text, qty int);",
                    "CREATE TABLE public.stock (sku text, qty int); CREATE MATERIALIZED VIEW public.zz_stock_by_sku AS SELECT sku, sum(qty) AS qty FROM public.stock GROUP BY sku; CREATE FUNCTION public.stock_total() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT coalesce(sum(qty), 0)::bigint FROM public.zz_stock_by_sku'; CREATE MATERIALIZED VIEW public.aa_stock_summary AS SELECT public.stock_total() AS total;"),
+        // On ATTACH PARTITION PostgreSQL takes any matching index of the table for the parent's
+        // index; a DETACH leaves the attached index behind, on its own.
+        Transition("table attached as a partition keeps its own index beside the attached one",
+                   "CREATE TABLE public.readings (site text, at date) PARTITION BY LIST (site); CREATE INDEX readings_at ON public.readings (at); CREATE TABLE public.readings_east (site text, at date); CREATE INDEX east_by_day ON public.readings_east (at);",
+                   "CREATE TABLE public.readings (site text, at date) PARTITION BY LIST (site); CREATE TABLE public.readings_east (site text, at date); ALTER TABLE public.readings ATTACH PARTITION public.readings_east FOR VALUES IN ('east'); CREATE INDEX readings_at ON public.readings (at); CREATE INDEX east_by_day ON public.readings_east (at);"),
     ]
     static let accounts = "CREATE TABLE public.acct (id int NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region); CREATE TABLE public.acct_eu PARTITION OF public.acct FOR VALUES IN ('eu'); CREATE TABLE public.pay (acct int, region text, FOREIGN KEY (acct, region) REFERENCES public.acct) PARTITION BY LIST (region); CREATE TABLE public.pay_eu PARTITION OF public.pay FOR VALUES IN ('eu');"
 

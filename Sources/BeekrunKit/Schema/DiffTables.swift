@@ -598,6 +598,7 @@ extension DiffBuilder {
 
     /// Indexes on tables and materialized views that exist (and stay) on both sides.
     mutating func compareIndexes() {
+        prepareAttachedIndexes()
         let relationsA = Set(a.tables.map(\.qualified) + a.views.map(\.qualified))
         let relationsB = Set(b.tables.map(\.qualified) + b.views.map(\.qualified))
         let fresh = Set(created.views.map(\.qualified) + created.tables.map(\.qualified))
