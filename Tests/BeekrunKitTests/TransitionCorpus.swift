@@ -349,6 +349,9 @@ enum TransitionCorpus {
                    items.replacingOccurrences(of: "qty int", with: "qty bigint") + " CREATE VIEW public.v AS SELECT id, qty FROM public.items; CREATE MATERIALIZED VIEW public.mv AS SELECT sum(qty) AS s FROM public.v WITH NO DATA;"),
         Transition("extension added with a column of its type", "", "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; CREATE TABLE public.t (e public.citext);"),
         Transition("extension comment", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public;", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; COMMENT ON EXTENSION hstore IS 'kv';"),
+        // The extension comes with the migration: its members' privileges are granted after it.
+        Transition("extension created whose member a role may execute", "",
+                   "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; GRANT EXECUTE ON FUNCTION public.citext(boolean) TO \"App Owner\" WITH GRANT OPTION;"),
         Transition("extension member privileges", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public;", "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; REVOKE EXECUTE ON FUNCTION public.hstore_version_diag(public.hstore) FROM PUBLIC;"),
     ]
 
@@ -486,6 +489,29 @@ enum TransitionCorpus {
                    "CREATE TABLE public.pay_eu (acct int, region text);",
                    "CREATE TABLE public.ledger (id int PRIMARY KEY); CREATE TABLE public.pay (acct int REFERENCES public.ledger, region text) PARTITION BY LIST (region); CREATE TABLE public.pay_eu PARTITION OF public.pay FOR VALUES IN ('eu');"),
     ]
+    /// A parent's key made with ONLY is on the parent alone until each partition's own key is
+    /// attached to it: some partitions may carry it and others not. No copy can be detached.
+    static let shipments = "CREATE TABLE public.shipments (region text NOT NULL, ref int NOT NULL, weight numeric) PARTITION BY LIST (region); CREATE TABLE public.shipments_north PARTITION OF public.shipments FOR VALUES IN ('north'); CREATE TABLE public.shipments_south PARTITION OF public.shipments FOR VALUES IN ('south');"
+    static let partialKeys: [Transition] = [
+        Transition("parent key on the parent alone gains one partition's copy",
+                   shipments + " ALTER TABLE ONLY public.shipments ADD CONSTRAINT shipments_ref_key UNIQUE (region, ref); CREATE UNIQUE INDEX north_refs ON public.shipments_north (region, ref);",
+                   shipments + " ALTER TABLE ONLY public.shipments ADD CONSTRAINT shipments_ref_key UNIQUE (region, ref); ALTER TABLE ONLY public.shipments_north ADD CONSTRAINT north_refs UNIQUE (region, ref); ALTER INDEX public.shipments_ref_key ATTACH PARTITION public.north_refs;"),
+        Transition("parent key on every partition turned into a key on the parent alone",
+                   shipments + " ALTER TABLE public.shipments ADD CONSTRAINT shipments_pk PRIMARY KEY (region, ref);",
+                   shipments + " ALTER TABLE ONLY public.shipments ADD CONSTRAINT shipments_pk PRIMARY KEY (region, ref); ALTER TABLE ONLY public.shipments_south ADD CONSTRAINT \"South PK\" PRIMARY KEY (region, ref); ALTER INDEX public.shipments_pk ATTACH PARTITION public.\"South PK\";"),
+    ]
+    /// A matview whose query calls a routine that reads another matview: the routine's body is a
+    /// string, so pg_depend shows no edge between the two, yet the one read must be filled first.
+    static let stockViews: [Transition] = [
+        Transition("matview calling a function that reads another matview",
+                   "CREATE TABLE public.stock (sku text, qty int);",
+                   "CREATE TABLE public.stock (sku text, qty int); CREATE MATERIALIZED VIEW public.zz_stock_by_sku AS SELECT sku, sum(qty) AS qty FROM public.stock GROUP BY sku; CREATE FUNCTION public.stock_total() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT coalesce(sum(qty), 0)::bigint FROM public.zz_stock_by_sku'; CREATE MATERIALIZED VIEW public.aa_stock_summary AS SELECT public.stock_total() AS total;"),
+        // On ATTACH PARTITION PostgreSQL takes any matching index of the table for the parent's
+        // index; a DETACH leaves the attached index behind, on its own.
+        Transition("table attached as a partition keeps its own index beside the attached one",
+                   "CREATE TABLE public.readings (site text, at date) PARTITION BY LIST (site); CREATE INDEX readings_at ON public.readings (at); CREATE TABLE public.readings_east (site text, at date); CREATE INDEX east_by_day ON public.readings_east (at);",
+                   "CREATE TABLE public.readings (site text, at date) PARTITION BY LIST (site); CREATE TABLE public.readings_east (site text, at date); ALTER TABLE public.readings ATTACH PARTITION public.readings_east FOR VALUES IN ('east'); CREATE INDEX readings_at ON public.readings (at); CREATE INDEX east_by_day ON public.readings_east (at);"),
+    ]
     static let accounts = "CREATE TABLE public.acct (id int NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region); CREATE TABLE public.acct_eu PARTITION OF public.acct FOR VALUES IN ('eu'); CREATE TABLE public.pay (acct int, region text, FOREIGN KEY (acct, region) REFERENCES public.acct) PARTITION BY LIST (region); CREATE TABLE public.pay_eu PARTITION OF public.pay FOR VALUES IN ('eu');"
 
     /// Tables re-created (partitioning changed, inherited columns) keep what hangs off them from
@@ -566,6 +592,6 @@ enum TransitionCorpus {
     ]
 
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
-        + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + recreatedTables
-        + graphEdges
+        + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + partialKeys + stockViews
+        + recreatedTables + graphEdges
 }

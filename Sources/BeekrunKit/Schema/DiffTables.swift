@@ -534,8 +534,11 @@ extension DiffBuilder {
                 preAlters.append(Statement(sql: "ALTER DOMAIN \(k.qualifiedTable) ADD CONSTRAINT \(name) \(k.definition);",
                                            hazard: k.validated ? "checks every column of the domain" : nil))
             } else {
-                let only = partitioned.contains(k.qualifiedTable) ? "" : "ONLY "
+                // A key some partitions lack is made on the parent alone, then on those that have it.
+                let partial = Self.isPartialKey(k, in: a)
+                let only = partitioned.contains(k.qualifiedTable) && !partial ? "" : "ONLY "
                 let sql = "ALTER TABLE \(only)\(k.qualifiedTable) ADD CONSTRAINT \(name) \(k.definition);"
+                defer { if partial { addKeyCopies(k) } }
                 switch k.type {
                 case "f": postForeignKeys.append(Statement(sql: sql, hazard: k.validated ? "scans both tables under SHARE ROW EXCLUSIVE locks" : nil))
                 case "c": postKeys.append(Statement(sql: sql, hazard: k.validated ? "scans the table under an ACCESS EXCLUSIVE lock" : nil))
@@ -590,6 +593,7 @@ extension DiffBuilder {
                     continue
                 }
             }
+            if comparePartialKey(k, l) { add(k); continue }
             if let index = k.indexName { unchangedKeys.insert(SQL.qualified(k.schema, index)) }
             comment(target: "CONSTRAINT \(SQL.quoteIdent(k.name)) ON \(k.onDomain ? "DOMAIN " : "")\(k.qualifiedTable)", name: name, k.comment, l.comment)
         }
@@ -598,6 +602,7 @@ extension DiffBuilder {
 
     /// Indexes on tables and materialized views that exist (and stay) on both sides.
     mutating func compareIndexes() {
+        prepareAttachedIndexes()
         let relationsA = Set(a.tables.map(\.qualified) + a.views.map(\.qualified))
         let relationsB = Set(b.tables.map(\.qualified) + b.views.map(\.qualified))
         let fresh = Set(created.views.map(\.qualified) + created.tables.map(\.qualified))

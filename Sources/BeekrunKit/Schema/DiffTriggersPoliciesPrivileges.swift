@@ -223,5 +223,15 @@ extension DiffBuilder {
             note("privileges", m.object, .alter, "extension \(m.extensionName) member")
             grants += ACLPlanner.statements(from: from, to: to, object: m.object).map { Statement(sql: $0) }
         }
+        // The members of an extension the migration creates start with the privileges its script
+        // leaves (pg_init_privs); grants made on them since are made again.
+        let fresh = Set(a.extensions.map(\.name)).subtracting(b.extensions.map(\.name))
+        for m in a.extensionMemberACLs where fresh.contains(m.extensionName) {
+            let initial = m.initialACL ?? ACLPlanner.builtinDefault(kind: m.aclKind, owner: m.owner, serverVersion: a.serverVersion)
+            let to = m.acl ?? initial
+            guard Set(to) != Set(initial) else { continue }
+            note("privileges", m.object, .alter, "extension \(m.extensionName) member")
+            grants += ACLPlanner.statements(from: initial, to: to, object: m.object).map { Statement(sql: $0) }
+        }
     }
 }
