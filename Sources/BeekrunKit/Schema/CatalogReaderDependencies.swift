@@ -43,6 +43,26 @@ extension CatalogReader {
         }
     }
 
+    /// Catalogs whose objects are nodes of their own, with their namespace column.
+    private static let selfNodeCatalogs = [("pg_collation", "collnamespace"), ("pg_conversion", "connamespace"),
+                                           ("pg_operator", "oprnamespace"), ("pg_ts_dict", "dictnamespace"),
+                                           ("pg_ts_config", "cfgnamespace"), ("pg_opfamily", "opfnamespace"),
+                                           ("pg_opclass", "opcnamespace"), ("pg_statistic_ext", "stxnamespace")]
+    private static let selfNodes = selfNodeCatalogs.map { catalog, namespace in
+        "select x.tableoid, x.oid, x.tableoid, x.oid from \(catalog) x join pg_namespace n on n.oid = x.\(namespace) where n.nspname = any($1)"
+    }.joined(separator: "\n              union all\n              ")
+    /// An operator (pg_amop) or function (pg_amproc) in a class or family folds into its class
+    /// (`deptype` 'i' on the class), else its family.
+    private static let memberNodes = [("pg_amop", "amopfamily"), ("pg_amproc", "amprocfamily")].map { catalog, family in
+        """
+        select x.tableoid, x.oid, coalesce(c.tableoid, f.tableoid), coalesce(c.oid, f.oid)
+                      from \(catalog) x join pg_opfamily f on f.oid = x.\(family) join pg_namespace n on n.oid = f.opfnamespace
+                      left join pg_depend dc on dc.classid = x.tableoid and dc.objid = x.oid and dc.refclassid = 'pg_opclass'::regclass and dc.deptype = 'i'
+                      left join pg_opclass c on c.oid = dc.refobjid
+                      where n.nspname = any($1)
+        """
+    }.joined(separator: "\n              union all\n              ")
+
     /// `pg_depend` edges among pre-data objects, indexes, operator classes and families and
     /// statistics objects. Sub-objects are folded into what the generator creates: a column
     /// default or check constraint into its table, a view's rewrite rule into the view, an array
@@ -88,34 +108,10 @@ extension CatalogReader {
               from pg_rewrite w join pg_class k on k.oid = w.ev_class join pg_namespace n on n.oid = k.relnamespace
               where n.nspname = any($1) and k.relkind in ('v', 'm')
               union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_collation x join pg_namespace n on n.oid = x.collnamespace where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_conversion x join pg_namespace n on n.oid = x.connamespace where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_operator x join pg_namespace n on n.oid = x.oprnamespace where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_ts_dict x join pg_namespace n on n.oid = x.dictnamespace where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_ts_config x join pg_namespace n on n.oid = x.cfgnamespace where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_opfamily x join pg_namespace n on n.oid = x.opfnamespace where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_opclass x join pg_namespace n on n.oid = x.opcnamespace where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, x.tableoid, x.oid from pg_statistic_ext x join pg_namespace n on n.oid = x.stxnamespace where n.nspname = any($1)
+              \(selfNodes)
               union all
               -- an operator's or function's place in a class or family: what it names, the class (or family) needs
-              select x.tableoid, x.oid, coalesce(c.tableoid, f.tableoid), coalesce(c.oid, f.oid)
-              from pg_amop x join pg_opfamily f on f.oid = x.amopfamily join pg_namespace n on n.oid = f.opfnamespace
-              left join pg_depend dc on dc.classid = x.tableoid and dc.objid = x.oid and dc.refclassid = 'pg_opclass'::regclass and dc.deptype = 'i'
-              left join pg_opclass c on c.oid = dc.refobjid
-              where n.nspname = any($1)
-              union all
-              select x.tableoid, x.oid, coalesce(c.tableoid, f.tableoid), coalesce(c.oid, f.oid)
-              from pg_amproc x join pg_opfamily f on f.oid = x.amprocfamily join pg_namespace n on n.oid = f.opfnamespace
-              left join pg_depend dc on dc.classid = x.tableoid and dc.objid = x.oid and dc.refclassid = 'pg_opclass'::regclass and dc.deptype = 'i'
-              left join pg_opclass c on c.oid = dc.refobjid
-              where n.nspname = any($1)
+              \(memberNodes)
             )
             select distinct a.ncls::text, a.noid::text, b.ncls::text, b.noid::text,
               case when d.classid = 'pg_attrdef'::regclass then
