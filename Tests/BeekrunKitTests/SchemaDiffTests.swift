@@ -236,4 +236,19 @@ struct SchemaDiffTests {
         let diff = try Diff.compare(a: src, b: dst, schemas: SchemaFixtures.appSchemas)
         #expect(diff.isEmpty, "\(diff.summary)")
     }
+    @Test("an extension version the target's server has no update path to is said once, by name, and the rest of the migration applies")
+    func extensionWithoutUpdatePath() throws {
+        let older = try SchemaFixtures.database(cluster, "CREATE EXTENSION pg_trgm WITH SCHEMA public VERSION '1.4'; CREATE TABLE public.t (id int);")
+        let newer = try SchemaFixtures.database(cluster, "CREATE EXTENSION pg_trgm WITH SCHEMA public; CREATE TABLE public.t (id int, note text);")
+        let o = try cluster.connect(older), n = try cluster.connect(newer)
+        // Down (1.6 → 1.4): no script ships for it; PostgreSQL would refuse the whole migration.
+        let down = try Diff.compare(a: o, b: n, schemas: Self.schemas)
+        #expect(down.manual.contains { $0.contains("pg_trgm") && $0.contains("no update path from version 1.6 to 1.4") }, "\(down.sql)")
+        #expect(!down.sql.contains("ALTER EXTENSION"), "\(down.sql)")
+        try n.execute("BEGIN"); try n.execute(down.sql); try n.execute("COMMIT")
+        #expect(try Diff.compare(a: o, b: n, schemas: Self.schemas).changes.map(\.kind) == ["extension"], "only the version is left")
+        // Up (1.4 → 1.6): the scripts chain, so it is a plain UPDATE.
+        let up = try Diff.compare(a: try cluster.connect(newer), b: try cluster.connect(older), schemas: Self.schemas)
+        #expect(up.sql.contains("ALTER EXTENSION pg_trgm UPDATE TO '1.6';") && up.manual.isEmpty, "\(up.sql)")
+    }
 }

@@ -143,6 +143,13 @@ public enum CatalogReader {
         model.extensions = r.rows.map {
             ExtensionInfo(name: $0[1]!, schema: $0[2]!, version: $0[3]!, comment: c.comment(CatalogClass.pgExtension, $0[0]))
         }
+        for row in try c.query("""
+            select e.extname, p.target from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+            cross join lateral pg_extension_update_paths(e.extname) p
+            where n.nspname = any($1) and p.source = e.extversion and p.path is not null
+            """).rows {
+            model.extensionUpdateTargets[row[0]!, default: []].insert(row[1]!)
+        }
         model.extensionMemberACLs = try c.query("""
             with members as (
               select x.extname, d.classid, d.objid from pg_depend d join pg_extension x on x.oid = d.refobjid

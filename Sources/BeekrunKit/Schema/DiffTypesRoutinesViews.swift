@@ -47,7 +47,14 @@ extension DiffBuilder {
             }
             if e.version != f.version {
                 note("extension", SQL.quoteIdent(n), .alter, "version \(f.version) → \(e.version)")
-                preAlters.append(Statement(sql: "ALTER EXTENSION \(SQL.quoteIdent(n)) UPDATE TO \(SQL.quoteLiteral(e.version));"))
+                if b.extensionUpdateTargets[n]?.contains(e.version) == true {
+                    preAlters.append(Statement(sql: "ALTER EXTENSION \(SQL.quoteIdent(n)) UPDATE TO \(SQL.quoteLiteral(e.version));"))
+                } else {
+                    // ALTER EXTENSION … UPDATE would fail the whole migration: said once, left out.
+                    manual.append("extension \(SQL.quoteIdent(n)): the target's server ships no update path from version \(f.version) to \(e.version) "
+                                  + "(pg_extension_update_paths); a downgrade means DROP EXTENSION and CREATE EXTENSION … VERSION '\(e.version)', "
+                                  + "which drops what uses its objects")
+                }
             }
             comment(target: "EXTENSION \(SQL.quoteIdent(n))", name: SQL.quoteIdent(n), e.comment, f.comment)
         }

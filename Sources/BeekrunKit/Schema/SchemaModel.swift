@@ -44,6 +44,9 @@ public struct SchemaModel: Sendable {
     /// from what the extension script set (`pg_init_privs`): default privileges in effect when
     /// the extension was created give them grants.
     public var extensionMemberACLs: [ExtensionMemberACL] = []
+    /// For each extension installed in the schemas, the versions this server's scripts can take
+    /// it to (`pg_extension_update_paths`): a diff refuses by name a version change outside them.
+    public var extensionUpdateTargets: [String: Set<String>] = [:]
     public var types: [TypeInfo] = []
     public var sequences: [SequenceInfo] = []
     public var tables: [TableInfo] = []
