@@ -3,6 +3,8 @@
 /// dependency sort `clone_schema` uses too.
 struct DiffBuilder {
     let a: SchemaModel, b: SchemaModel
+    /// Each side's graph keys by catalog reference (`StatementGraph.keys`), read once.
+    let keysA: [ObjectRef: String], keysB: [ObjectRef: String]
     var options = DiffOptions()
     private(set) var changes: [SchemaChange] = []
 
@@ -49,6 +51,7 @@ struct DiffBuilder {
 
     init(a: SchemaModel, b: SchemaModel) {
         self.a = a; self.b = b
+        keysA = StatementGraph.keys(a); keysB = StatementGraph.keys(b)
         created.serverVersion = a.serverVersion
         created.dependencies = a.dependencies
         created.keyDependentViews = a.keyDependentViews
@@ -210,12 +213,13 @@ struct DiffBuilder {
     /// a routine over a view after the view).
     func migration() -> [SchemaStatement] {
         var out: [SchemaStatement] = []
-        let keysB = StatementGraph.keys(b)
         let refsB = Dictionary(keysB.map { ($1, $0) }, uniquingKeysWith: { x, _ in x })
         // A table's triggers, rules and policies go with it, and pg_depend records what they use
         // (a trigger's function, a view a policy reads) on them: the table is dropped before those.
         var partUses: [ObjectRef: Set<ObjectRef>] = [:]
-        let relationsB = StatementGraph.relationRefs(b), readersB = Set(b.views.map(\.ref) + b.routines.map(\.ref))
+        let readersB = Set(b.views.map(\.ref) + b.routines.map(\.ref))
+        let columnsKeysB = Dictionary(b.tables.map { ($0.ref, StatementGraph.columnsKey($0.qualified)) } + b.views.map { ($0.ref, StatementGraph.columnsKey($0.qualified)) },
+                                      uniquingKeysWith: { x, _ in x })
         let relationRefs = Dictionary((b.tables.map { ($0.qualified, $0.ref) } + b.views.map { ($0.qualified, $0.ref) }),
                                       uniquingKeysWith: { x, _ in x })
         var partOf: [String: ObjectRef] = [:]
@@ -241,7 +245,8 @@ struct DiffBuilder {
                     s.requires = Set(provides.flatMap { k in
                         refsB[k].map { ref in (b.dependencies[ref] ?? []).union(partUses[ref] ?? []).flatMap { d -> [String] in
                             guard let key = keysB[d] else { return [] }
-                            return readersB.contains(ref) && relationsB.contains(d) ? [key, StatementGraph.columnsKey(String(key.dropFirst("class ".count)))] : [key]
+                            guard readersB.contains(ref), let columns = columnsKeysB[d] else { return [key] }
+                            return [key, columns]
                         } } ?? []
                     }).subtracting(provides)
                 }
@@ -252,7 +257,6 @@ struct DiffBuilder {
         /// what the table needs in a (a column's type or collation, a function or sequence its
         /// defaults and checks call, its parent), as pg_depend records them on the table: the
         /// statement sort places them after those and before what reads the new columns.
-        let keysA = StatementGraph.keys(a)
         let tablesA = Dictionary(a.tables.map { (StatementGraph.columnsKey($0.qualified), $0.ref) }, uniquingKeysWith: { x, _ in x })
         func addInPlace(_ list: [Statement], _ phase: SchemaStatement.Phase) {
             add(list.map { s in
@@ -309,7 +313,7 @@ struct DiffBuilder {
         // Objects b has that are made again keep their owner, whoever runs the migration.
         generator.alwaysSetOwner = Set(b.routines.map(\.signature) + b.views.map(\.qualified) + b.tables.map(\.qualified) + b.types.map(\.qualified))
         // The dependencies of what is created are a's: its keys name them.
-        generator.graphKeys = StatementGraph.keys(a)
+        generator.graphKeys = keysA
         generator.relationRefs = StatementGraph.relationRefs(a)
         try? generator.generate()
         addGenerated(generator.pre)

@@ -30,7 +30,6 @@ extension DiffBuilder {
         }
         // What a policy reads, as graph keys: its drop goes before the drops of those and before
         // their columns change; its create after their creates and column changes.
-        let keysA = StatementGraph.keys(a), keysB = StatementGraph.keys(b)
         func reads(_ model: SchemaModel, _ keys: [ObjectRef: String], _ p: PolicyInfo) -> Set<String> {
             let key = Self.userKey("policy", p.schema, p.table, p.name)
             var out = Set((model.policyColumns[key] ?? [:]).keys.map(StatementGraph.columnsKey))
@@ -215,23 +214,21 @@ extension DiffBuilder {
         func key(_ m: ExtensionMemberACL) -> String { m.extensionName + " " + m.object }
         let x = Self.keyed(a.extensionMemberACLs.filter { common.contains($0.extensionName) }, key)
         let y = Self.keyed(b.extensionMemberACLs.filter { common.contains($0.extensionName) }, key)
-        for k in Set(x.keys).intersection(y.keys).sorted() {
-            let m = x[k]!, o = y[k]!
-            let to = m.acl ?? m.initialACL ?? ACLPlanner.builtinDefault(kind: m.aclKind, owner: m.owner, serverVersion: a.serverVersion)
-            let from = o.acl ?? o.initialACL ?? ACLPlanner.builtinDefault(kind: o.aclKind, owner: o.owner, serverVersion: b.serverVersion)
-            guard Set(to) != Set(from) else { continue }
+        /// What the extension's script left on the member (pg_init_privs), and what it has now.
+        func initial(_ m: ExtensionMemberACL, _ model: SchemaModel) -> [ACLItem] {
+            m.initialACL ?? ACLPlanner.builtinDefault(kind: m.aclKind, owner: m.owner, serverVersion: model.serverVersion)
+        }
+        func current(_ m: ExtensionMemberACL, _ model: SchemaModel) -> [ACLItem] { m.acl ?? initial(m, model) }
+        func grant(_ m: ExtensionMemberACL, from: [ACLItem]) {
+            let to = current(m, a)
+            guard Set(to) != Set(from) else { return }
             note("privileges", m.object, .alter, "extension \(m.extensionName) member")
             grants += ACLPlanner.statements(from: from, to: to, object: m.object).map { Statement(sql: $0) }
         }
+        for k in Set(x.keys).intersection(y.keys).sorted() { grant(x[k]!, from: current(y[k]!, b)) }
         // The members of an extension the migration creates start with the privileges its script
-        // leaves (pg_init_privs); grants made on them since are made again.
+        // leaves; grants made on them since are made again.
         let fresh = Set(a.extensions.map(\.name)).subtracting(b.extensions.map(\.name))
-        for m in a.extensionMemberACLs where fresh.contains(m.extensionName) {
-            let initial = m.initialACL ?? ACLPlanner.builtinDefault(kind: m.aclKind, owner: m.owner, serverVersion: a.serverVersion)
-            let to = m.acl ?? initial
-            guard Set(to) != Set(initial) else { continue }
-            note("privileges", m.object, .alter, "extension \(m.extensionName) member")
-            grants += ACLPlanner.statements(from: initial, to: to, object: m.object).map { Statement(sql: $0) }
-        }
+        for m in a.extensionMemberACLs where fresh.contains(m.extensionName) { grant(m, from: initial(m, a)) }
     }
 }
