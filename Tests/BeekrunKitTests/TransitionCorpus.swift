@@ -589,6 +589,29 @@ enum TransitionCorpus {
         Transition("collation and statistics object gone while columns move off them",
                    "CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE TABLE public.t (n text COLLATE public.ci, m int, k int); CREATE STATISTICS public.t_mk ON m, k FROM public.t;",
                    "CREATE TABLE public.t (n text, m int);"),
+        // Objects PostgreSQL cannot change in place, made again under what uses them.
+        Transition("collation made again under a column, an index, a view and a check",
+                   "CREATE COLLATION public.fold (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE TABLE public.tags (label text COLLATE public.fold, slug text); CREATE INDEX tags_slug ON public.tags (slug COLLATE public.fold); CREATE VIEW public.labels AS SELECT label FROM public.tags; CREATE TABLE public.codes (c text CONSTRAINT not_blank CHECK ((c COLLATE public.fold) <> ''));",
+                   "CREATE COLLATION public.fold (provider = icu, locale = 'und-u-ks-level1', deterministic = false); CREATE TABLE public.tags (label text COLLATE public.fold, slug text); CREATE INDEX tags_slug ON public.tags (slug COLLATE public.fold); CREATE VIEW public.labels AS SELECT label FROM public.tags; CREATE TABLE public.codes (c text CONSTRAINT not_blank CHECK ((c COLLATE public.fold) <> ''));"),
+        Transition("collation made again under a domain a column uses",
+                   "CREATE COLLATION public.fold (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE DOMAIN public.handle AS text COLLATE public.fold; CREATE TABLE public.users (h public.handle);",
+                   "CREATE COLLATION public.fold (provider = icu, locale = 'und-u-ks-level1', deterministic = false); CREATE DOMAIN public.handle AS text COLLATE public.fold; CREATE TABLE public.users (h public.handle);"),
+        Transition("operator family gains a support function under the class an index uses",
+                   "CREATE OPERATOR CLASS public.int4_rev FOR TYPE int4 USING btree AS OPERATOR 1 >, OPERATOR 2 >=, OPERATOR 3 =, OPERATOR 4 <=, OPERATOR 5 <, FUNCTION 1 btint4cmp(int4, int4); CREATE TABLE public.scores (s int); CREATE INDEX scores_s ON public.scores (s public.int4_rev);",
+                   "CREATE OPERATOR CLASS public.int4_rev FOR TYPE int4 USING btree AS OPERATOR 1 >, OPERATOR 2 >=, OPERATOR 3 =, OPERATOR 4 <=, OPERATOR 5 <, FUNCTION 1 btint4cmp(int4, int4), FUNCTION 4 btequalimage(oid); CREATE TABLE public.scores (s int); CREATE INDEX scores_s ON public.scores (s public.int4_rev);"),
+        Transition("text search dictionary made again under a configuration an index uses",
+                   "CREATE TEXT SEARCH DICTIONARY public.plain_d (TEMPLATE = pg_catalog.simple, STOPWORDS = english); CREATE TEXT SEARCH CONFIGURATION public.notes_cfg (PARSER = pg_catalog.default); ALTER TEXT SEARCH CONFIGURATION public.notes_cfg ADD MAPPING FOR asciiword, word WITH public.plain_d; CREATE TABLE public.notes (body text); CREATE INDEX notes_fts ON public.notes USING gin (to_tsvector('public.notes_cfg'::regconfig, body));",
+                   "CREATE TEXT SEARCH DICTIONARY public.plain_d (TEMPLATE = pg_catalog.simple); CREATE TEXT SEARCH CONFIGURATION public.notes_cfg (PARSER = pg_catalog.default); ALTER TEXT SEARCH CONFIGURATION public.notes_cfg ADD MAPPING FOR asciiword, word WITH public.plain_d; CREATE TABLE public.notes (body text); CREATE INDEX notes_fts ON public.notes USING gin (to_tsvector('public.notes_cfg'::regconfig, body));"),
+        Transition("operator switches to another function under a check that uses it",
+                   "CREATE FUNCTION public.close_to(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN abs($1 - $2) < 3; CREATE FUNCTION public.far_from(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN abs($1 - $2) > 3; CREATE OPERATOR public.<~> (FUNCTION = public.close_to, LEFTARG = int, RIGHTARG = int); CREATE TABLE public.readings (r int CONSTRAINT sane CHECK (r OPERATOR(public.<~>) 10));",
+                   "CREATE FUNCTION public.close_to(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN abs($1 - $2) < 3; CREATE FUNCTION public.far_from(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN abs($1 - $2) > 3; CREATE OPERATOR public.<~> (FUNCTION = public.far_from, LEFTARG = int, RIGHTARG = int); CREATE TABLE public.readings (r int CONSTRAINT sane CHECK (r OPERATOR(public.<~>) 10));"),
+        // A default calling a function that reads its own table: a cycle only a later ALTER builds.
+        Transition("default added that calls a new function over a new view of its own table",
+                   "CREATE TABLE public.tickets (id int, seq int);",
+                   "CREATE TABLE public.tickets (id int, seq int); CREATE VIEW public.last_ticket AS SELECT max(seq) AS top FROM public.tickets; CREATE FUNCTION public.next_seq() RETURNS int LANGUAGE sql STABLE BEGIN ATOMIC SELECT coalesce(top, 0) + 1 FROM public.last_ticket; END; ALTER TABLE public.tickets ALTER COLUMN seq SET DEFAULT public.next_seq();"),
+        Transition("table, view and function in a cycle through a default, all made or all gone",
+                   "",
+                   "CREATE TABLE public.tickets (id int, seq int); CREATE VIEW public.last_ticket AS SELECT max(seq) AS top FROM public.tickets; CREATE FUNCTION public.next_seq() RETURNS int LANGUAGE sql STABLE BEGIN ATOMIC SELECT coalesce(top, 0) + 1 FROM public.last_ticket; END; ALTER TABLE public.tickets ALTER COLUMN seq SET DEFAULT public.next_seq(); CREATE TABLE public.other (n int);"),
     ]
 
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions

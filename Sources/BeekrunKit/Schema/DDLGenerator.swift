@@ -34,12 +34,14 @@ struct DDLGenerator {
 
     /// Every statement a node wrote provides the node's object and requires what it depends
     /// on (a view: also the columns of its tables and views), so that the statement sort keeps
-    /// them together after what they need.
-    mutating func markGraphEdges(_ range: Range<Int>, of node: Node) {
+    /// them together after what they need. What only a table's held-back defaults and checks
+    /// call is required by the `ALTER`s that add them, not by the table.
+    mutating func markGraphEdges(_ range: Range<Int>, of node: Node, deferring parts: Set<String> = []) {
         guard let key = graphKeys[node.ref] else { return }
         var provides: Set<String> = [key]
         var requires = Set<String>()
-        for d in model.dependencies[node.ref] ?? [] {
+        let heldBack = deferredNeeds(node.ref, parts)
+        for d in model.dependencies[node.ref] ?? [] where !heldBack.contains(d) {
             guard let k = graphKeys[d], k != key else { continue }
             requires.insert(k)
             if case .view = node, relationRefs.contains(d) { requires.insert(StatementGraph.columnsKey(String(k.dropFirst("class ".count)))) }
@@ -62,13 +64,14 @@ struct DDLGenerator {
         for node in nodes {
             let first = pre.count
             try emit(node, deferring: deferred[node.ref] ?? [])
-            markGraphEdges(first..<pre.count, of: node)
+            markGraphEdges(first..<pre.count, of: node, deferring: deferred[node.ref] ?? [])
         }
         for o in model.objects.filter(\.afterPreData).sorted(by: { $0.priority < $1.priority }) { emitObject(o, post: false) }
         // Defaults and checks held back to break a cycle, now that what they call exists.
         for case .table(let t) in nodes {
             guard let parts = deferred[t.ref] else { continue }
             let only = t.partitionKey == nil ? "ONLY " : ""
+            let first = pre.count
             for col in t.columns where parts.contains("default \(col.name)") {
                 if let d = col.defaultExpr {
                     addPre(.alter, "table", t.qualified, "ALTER TABLE \(only)\(t.qualified) ALTER COLUMN \(SQL.quoteIdent(col.name)) SET DEFAULT \(d);")
@@ -79,6 +82,9 @@ struct DDLGenerator {
                 addPre(.create, "constraint", "\(SQL.quoteIdent(k.name)) on \(t.qualified)",
                        "ALTER TABLE \(only)\(t.qualified) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
             }
+            // After the table and what the held-back parts call.
+            let needs = Set(deferredNeeds(t.ref, parts).compactMap { graphKeys[$0] } + [graphKeys[t.ref]].compactMap { $0 })
+            for i in first..<pre.count { pre[i].requires = needs }
         }
         for s in model.sequences where !s.isIdentity {
             if let o = s.ownedBy {
@@ -87,6 +93,15 @@ struct DDLGenerator {
             }
         }
         try postData()
+    }
+
+    /// What a table's defaults and checks held back to break a cycle call, and nothing else of
+    /// the table needs.
+    func deferredNeeds(_ ref: ObjectRef, _ parts: Set<String>) -> Set<ObjectRef> {
+        guard !parts.isEmpty else { return [] }
+        let all = model.partDependencies[ref] ?? []
+        let kept = Set(all.filter { !parts.contains($0.part) }.map(\.on))
+        return Set(all.filter { parts.contains($0.part) }.map(\.on)).subtracting(kept)
     }
 
     // MARK: Ordering

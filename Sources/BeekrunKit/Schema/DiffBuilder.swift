@@ -46,6 +46,12 @@ struct DiffBuilder {
     /// Constraints and indexes of kept tables dropped and made again around a routine they call
     /// ("constraint <table> <name>", "index <qualified>").
     var rebuiltParts: Set<String> = []
+    /// Collations, operators, classes, text-search objects … made again, by graph key
+    /// (`objectsToRecreate`).
+    var recreatedObjects: Set<String> = []
+    /// Routines (by ref) that a dropped table's defaults or checks call and that come off before
+    /// the table goes (`splitCyclicParts`): its drop does not wait for theirs.
+    var splitParts: [ObjectRef: Set<ObjectRef>] = [:]
     /// Objects (re)created from a: generated like a clone.
     var created = SchemaModel()
 
@@ -54,6 +60,7 @@ struct DiffBuilder {
         keysA = StatementGraph.keys(a); keysB = StatementGraph.keys(b)
         created.serverVersion = a.serverVersion
         created.dependencies = a.dependencies
+        created.partDependencies = a.partDependencies
         created.keyDependentViews = a.keyDependentViews
     }
 
@@ -170,6 +177,7 @@ struct DiffBuilder {
             guard let s = tablesA[t.qualified] else { continue }
             let cols = Self.keyed(s.columns, \.name)
             for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false
+                || c.collation.map(recreatedCollations.contains) == true
                 || recreatedTypes.contains(c.type) || (c.type.hasSuffix("[]") && recreatedTypes.contains(String(c.type.dropLast(2))))
                 || (readdedColumns[t.qualified] ?? []).contains(c.name) {
                 out[t.qualified, default: []].insert(c.name)
@@ -184,6 +192,7 @@ struct DiffBuilder {
         compareSchemas()
         compareExtensions()
         compareForeignServers()
+        recreatedObjects = objectsToRecreate()
         recreatedTypes = typesToRecreate()
         readdedColumns = columnsToReadd()
         recreatedTables = tablesToRecreate()
@@ -233,8 +242,19 @@ struct DiffBuilder {
         for i in b.indexes {
             if let relation = relationRefs[SQL.qualified(i.schema, i.table)] { partUses[relation, default: []].formUnion(b.dependencies[i.ref] ?? []) }
         }
+        // Routines gone for good, by key: the kept tables whose defaults call them in b.
+        let routinesA = Set(a.routines.map(\.signature)), tablesKeptA = Set(a.tables.map(\.qualified)).subtracting(recreatedTables)
+        let routineRefsB = Dictionary(b.routines.map { ($0.ref, $0) }, uniquingKeysWith: { x, _ in x })
+        var defaultUsers: [String: Set<String>] = [:]
+        for t in b.tables where tablesKeptA.contains(t.qualified) {
+            for part in b.partDependencies[t.ref] ?? [] where part.part.hasPrefix("default ") {
+                guard let r = routineRefsB[part.on], !routinesA.contains(r.signature) else { continue }
+                defaultUsers[StatementGraph.routineKey(r.signature), default: []].insert(StatementGraph.partsKey(t.qualified))
+            }
+        }
         /// A bucket's statements in its phase; a drop requires what its object depended on in b
-        /// (which is dropped after it).
+        /// (which is dropped after it), and a routine gone for good the default changes of the
+        /// kept tables that called it.
         func add(_ list: [Statement], _ phase: SchemaStatement.Phase) {
             for var s in list {
                 s.phase = phase
@@ -243,12 +263,13 @@ struct DiffBuilder {
                     // A view or routine reads the columns of the relations it depends on: they
                     // change in place only once it is gone.
                     s.requires = Set(provides.flatMap { k in
-                        refsB[k].map { ref in (b.dependencies[ref] ?? []).union(partUses[ref] ?? []).flatMap { d -> [String] in
+                        refsB[k].map { ref in (b.dependencies[ref] ?? []).subtracting(splitParts[ref] ?? []).union(partUses[ref] ?? []).flatMap { d -> [String] in
                             guard let key = keysB[d] else { return [] }
                             guard readersB.contains(ref), let columns = columnsKeysB[d] else { return [key] }
                             return [key, columns]
                         } } ?? []
                     }).subtracting(provides)
+                    for k in provides { s.requires.formUnion(defaultUsers[k] ?? []) }
                 }
                 out.append(s)
             }
@@ -257,7 +278,8 @@ struct DiffBuilder {
         /// what the table needs in a (a column's type or collation, a function or sequence its
         /// defaults and checks call, its parent), as pg_depend records them on the table: the
         /// statement sort places them after those and before what reads the new columns.
-        let tablesA = Dictionary(a.tables.map { (StatementGraph.columnsKey($0.qualified), $0.ref) }, uniquingKeysWith: { x, _ in x })
+        let tablesA = Dictionary(a.tables.flatMap { [(StatementGraph.columnsKey($0.qualified), $0.ref), (StatementGraph.partsKey($0.qualified), $0.ref)] },
+                                 uniquingKeysWith: { x, _ in x })
         func addInPlace(_ list: [Statement], _ phase: SchemaStatement.Phase) {
             add(list.map { s in
                 var s = s
@@ -265,6 +287,10 @@ struct DiffBuilder {
                 let provides = StatementGraph.effectiveProvides(s)
                 s.requires = Set(provides.compactMap { tablesA[$0] }.flatMap { (a.dependencies[$0] ?? []).compactMap { keysA[$0] } })
                     .subtracting(provides)
+                // A default is set once the column has its new type.
+                if s.sql.contains(" SET DEFAULT ") {
+                    for k in provides where k.hasPrefix("parts ") { s.requires.insert(StatementGraph.columnsKey(String(k.dropFirst("parts ".count)))) }
+                }
                 return s
             }, phase)
         }

@@ -17,6 +17,7 @@ extension DiffBuilder {
         }
         for n in onlyB { note("table", n, .drop) }
         detachDroppedPartitions(dropped)
+        splitCyclicParts(ofDropped: dropped)
         // DROP TABLE does not take a foreign table: those are dropped on their own.
         for f in dropped where y[f]!.kind == "f" { dropTables.append(Statement(sql: "DROP FOREIGN TABLE \(f);")) }
         let plain = dropped.filter { y[$0]!.kind != "f" }
@@ -378,8 +379,9 @@ extension DiffBuilder {
                 readdLater.append((t, c))
                 continue
             }
-            if !inherited && (c.type != d.type || c.collation != d.collation) {
-                note("column", q, .alter, "type \(d.type) → \(c.type)")
+            let collationRemade = c.collation == d.collation && c.collation.map(recreatedCollations.contains) == true
+            if !inherited && (c.type != d.type || c.collation != d.collation || collationRemade) {
+                note("column", q, .alter, collationRemade ? "moves to collation \(c.collation ?? "") made again" : "type \(d.type) → \(c.type)")
                 if t.partitionKey != nil { retypedParents.insert(n) }
                 // A default does not cast to or from an enum, and an old default that changes with
                 // the type may not cast to the new one ('none' → int): it comes off first; the
@@ -392,12 +394,18 @@ extension DiffBuilder {
                         tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) SET DEFAULT \(e);"))
                     }
                 }
-                // A generated column takes no USING: it is computed again; a foreign table none either.
-                let epoch = Self.epochConversion(col, from: d.type, to: c.type) != nil
-                tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) TYPE \(c.type)"
-                                             + (c.collation.map { " COLLATE \($0)" } ?? "") + (c.generatedExpr == nil && t.foreignServer == nil ? " USING " + castUsing(col, from: d.type, to: c.type) : "") + ";",
-                                             hazard: "rewrites the table (ACCESS EXCLUSIVE lock); fails if a value does not convert"
-                                                + (epoch ? "; \(d.type) has no cast to \(c.type): values are taken as seconds since 1970-01-01 UTC (edit the USING clause if they are milliseconds)" : "")))
+                if collationRemade {
+                    // Same type, so no USING and no rewrite: the column's indexes are built again.
+                    tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) TYPE \(c.type) COLLATE \(c.collation ?? "");",
+                                                 hazard: "builds the column's indexes again (ACCESS EXCLUSIVE lock)"))
+                } else {
+                    // A generated column takes no USING: it is computed again; a foreign table none either.
+                    let epoch = Self.epochConversion(col, from: d.type, to: c.type) != nil
+                    tableAlters.append(Statement(sql: "\(alterTable) \(n) ALTER COLUMN \(col) TYPE \(c.type)"
+                                                 + (c.collation.map { " COLLATE \($0)" } ?? "") + (c.generatedExpr == nil && t.foreignServer == nil ? " USING " + castUsing(col, from: d.type, to: c.type) : "") + ";",
+                                                 hazard: "rewrites the table (ACCESS EXCLUSIVE lock); fails if a value does not convert"
+                                                    + (epoch ? "; \(d.type) has no cast to \(c.type): values are taken as seconds since 1970-01-01 UTC (edit the USING clause if they are milliseconds)" : "")))
+                }
             }
             // An identity column has no default: take the identity away before setting one, and
             // drop the default before adding an identity.

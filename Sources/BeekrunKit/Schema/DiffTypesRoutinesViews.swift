@@ -168,7 +168,13 @@ extension DiffBuilder {
         let y = Self.keyed(b.types, \.qualified)
         let texts = a.tables.flatMap { $0.columns.compactMap(\.defaultExpr) } + a.constraints.map(\.definition)
             + a.views.map(\.definition) + a.policies.flatMap { [$0.using, $0.withCheck].compactMap { $0 } } + a.indexes.map(\.definition)
+        // A domain or range over a collation or operator class made again is made again too.
+        let remadeObjects = recreatedObjectRefs
         for t in a.types {
+            if let u = y[t.qualified], !(b.dependencies[u.ref] ?? []).isDisjoint(with: remadeObjects) {
+                out.insert(t.qualified)
+                continue
+            }
             if case .domain(let base, let coll, _, _) = t.kind, let u = y[t.qualified], case .domain(let base2, let coll2, _, _) = u.kind,
                base != base2 || coll != coll2 {
                 out.insert(t.qualified)
@@ -218,8 +224,11 @@ extension DiffBuilder {
         one.serverVersion = a.serverVersion
         one.types = [t]
         one.constraints = a.constraints.filter { $0.onDomain && $0.schema == t.schema && $0.table == t.name }
+        // It comes after what it needs that the migration creates (a collation made again).
+        one.dependencies[t.ref] = a.dependencies[t.ref]
         let builtin: (String, String) throws -> [ACLItem] = { [a] kind, owner in ACLPlanner.builtinDefault(kind: kind, owner: owner, serverVersion: a.serverVersion) }
         var generator = DDLGenerator(model: one, currentUser: "", initialACL: { kind, owner, _ in try builtin(kind, owner) }, builtinACL: builtin)
+        generator.graphKeys = keysA
         try? generator.generate()
         preAlters += generator.pre
         grants += generator.post
@@ -371,6 +380,7 @@ extension DiffBuilder {
             .union(b.tables.filter { Set(a.tables.map(\.qualified)).contains($0.qualified) == false }.map(\.ref))
             .union(b.views.filter { viewsA[$0.qualified] == nil }.map(\.ref))
             .union(b.routines.filter { routinesA[$0.signature] == nil }.map(\.ref))
+            .union(recreatedObjectRefs)
         func usesRetyped(_ ref: ObjectRef) -> Bool {
             (b.usedColumns[ref] ?? [:]).contains { table, columns in !(retyped[table] ?? []).isDisjoint(with: columns) }
         }

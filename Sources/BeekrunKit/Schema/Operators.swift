@@ -82,7 +82,8 @@ extension CatalogReader {
               x.opcdefault, format_type(x.opcintype, null), quote_ident(am.amname),
               case when f.opfname <> x.opcname or f.opfnamespace <> x.opcnamespace then quote_ident(fn.nspname) || '.' || quote_ident(f.opfname) end,
               case when x.opckeytype <> 0 then format_type(x.opckeytype, null) end,
-              \(memberList("pg_opclass", "x", "i")), pg_get_userbyid(x.opcowner), \(commentOf("x")), quote_ident(n.nspname) || '.' || quote_ident(x.opcname)
+              \(memberList("pg_opclass", "x", "i")), pg_get_userbyid(x.opcowner), \(commentOf("x")), quote_ident(n.nspname) || '.' || quote_ident(x.opcname),
+              f.tableoid::text, f.oid::text
             from pg_opclass x join pg_namespace n on n.oid = x.opcnamespace join pg_am am on am.oid = x.opcmethod
             join pg_opfamily f on f.oid = x.opcfamily join pg_namespace fn on fn.oid = f.opfnamespace
             where n.nspname = any($1) and \(notExtensionMember("pg_opclass", "x"))
@@ -97,6 +98,9 @@ extension CatalogReader {
                                  identity: row[3]!, create: [sql], owner: row[10]!, comment: row[11])
             o.afterPreData = true
             model.objects.append(o)
+            // DROP OPERATOR FAMILY takes its classes along (pg_depend 'a', which the dependency
+            // reader leaves out): recorded here, a class is dropped first and made again with it.
+            model.dependencies[o.ref, default: []].insert(ObjectRef(UInt32(row[13]!)!, UInt32(row[14]!)!))
         }
     }
 }

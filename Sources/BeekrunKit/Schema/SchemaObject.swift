@@ -51,6 +51,7 @@ extension DiffBuilder {
     /// Objects of the kinds `SchemaObject` holds: created, dropped, or (on any change of their
     /// statements) dropped and created again; owner and comment change in place.
     mutating func compareSchemaObjects() {
+        rebuildObjectUsers()
         func key(_ o: SchemaObject) -> String { o.kind + " " + o.identity }
         let x = Self.keyed(a.objects, key), y = Self.keyed(b.objects, key)
         let (onlyA, onlyB, both) = Self.split(x, y)
@@ -71,16 +72,28 @@ extension DiffBuilder {
         }
         for n in both {
             let o = x[n]!, p = y[n]!
-            if o.create != p.create, o.kind == "text search configuration", o.create.first == p.create.first {
+            if recreatedObjects.contains(n) && o.kind == "collation" {
+                // Renamed aside: its columns move to the new one, then it goes.
+                note(o.kind, o.identity, .alter, o.create == p.create ? "made again with what it uses" : "definition changed (made again; its columns move over)")
+                let aside = Self.asideIdentity(p)
+                preAlters.append(Statement(sql: "ALTER COLLATION \(p.identity) RENAME TO \(SQL.quoteIdent(aside.name));"))
+                dropTypes.append(Statement(sql: "DROP COLLATION \(aside.qualified);"))
+                created.objects.append(o)
+                continue
+            } else if recreatedObjects.contains(n) && o.create == p.create {
+                note(o.kind, o.identity, .alter, "made again with what it uses (drop and create)")
+                dropRoutines.append(drop(p))
+                created.objects.append(o)
+                continue
+            } else if o.create != p.create, Self.changesInPlace(o, p) {
                 // Same parser: the token mappings change in place, so the columns and indexes
                 // using the configuration stay.
                 note(o.kind, o.identity, .alter, "mappings changed")
                 preAlters += TextSearchMappings.statements(o.identity, from: p.create.dropFirst(), to: o.create.dropFirst()).map { Statement(sql: $0) }
             } else if o.create != p.create {
                 note(o.kind, o.identity, .alter, "definition changed (drop and create)")
-                if o.kind == "statistics" { dropTableParts.append(drop(p)) } else if o.kind.hasPrefix("operator") { dropRoutines.append(drop(p)) } else {
-                    dropRoutines.append(drop(p, hazard: "objects using the \(o.kind) must not exist (drop fails otherwise)"))
-                }
+                // What uses it is dropped before and made again after (`rebuildObjectUsers`).
+                if o.kind == "statistics" { dropTableParts.append(drop(p)) } else { dropRoutines.append(drop(p)) }
                 created.objects.append(o)
                 continue
             }

@@ -27,6 +27,9 @@ enum StatementGraph {
     /// identity of a `SchemaObject` (`collation public.c`).
     static func classKey(_ qualified: String) -> String { "class " + qualified }
     static func columnsKey(_ qualified: String) -> String { "columns " + qualified }
+    /// What sets or drops a table's column defaults: a routine a default stops calling goes
+    /// after it. Kept apart from `columns`, which waits for the views over the table to go.
+    static func partsKey(_ qualified: String) -> String { "parts " + qualified }
     static func routineKey(_ signature: String) -> String { "routine " + signature }
     /// `collation public.c`, `operator class public.o USING btree`, `statistics public.s`, …
     static func objectKey(_ o: SchemaObject) -> String { o.kind + " " + o.identity }
@@ -153,6 +156,8 @@ enum StatementGraph {
             if drops[j] {
                 // A drop goes before the drops of what its object needed.
                 for k in s.requires { for p in droppers[k] ?? [] { predecessors[p].insert(j) } }
+                // A routine goes after the defaults that called it are set or dropped.
+                for k in s.requires where k.hasPrefix("parts ") { for p in creators[k] ?? [] { predecessors[j].insert(p) } }
             } else {
                 for k in s.requires {
                     for p in creators[k] ?? [] where !late(p) || late(j) { predecessors[j].insert(p) }
@@ -234,7 +239,14 @@ enum StatementGraph {
             var rest = sql.dropFirst("ALTER TABLE ".count)
             if rest.hasPrefix("IF EXISTS ") { rest = rest.dropFirst("IF EXISTS ".count) }
             if rest.hasPrefix("ONLY ") { rest = rest.dropFirst("ONLY ".count) }
-            if let name = QualifiedNames.list(rest).first { return [columnsKey(name)] }
+            if let found = QualifiedNames.qualified(rest) {
+                // `… ALTER COLUMN c SET DEFAULT …`, `… DROP DEFAULT`: the table's columns stay as they are.
+                if found.1.hasPrefix(" ALTER COLUMN "), let column = QualifiedNames.identifier(found.1.dropFirst(" ALTER COLUMN ".count)),
+                   column.rest.hasPrefix(" SET DEFAULT ") || column.rest.hasPrefix(" DROP DEFAULT;") {
+                    return [partsKey(found.0)]
+                }
+                return [columnsKey(found.0)]
+            }
         }
         return []
     }
