@@ -178,6 +178,18 @@ extension CatalogReader {
         for row in relationUsers.rows {
             model.routineUsers[ObjectRef(CatalogClass.pgClass, UInt32(row[0]!)!), default: []].insert(row[1]!)
         }
+        // Policies using an operator, collation or text-search configuration (made again when
+        // it changes, so the policy goes first and comes back).
+        let objectUsers = try c.query("""
+            select d.refclassid::text, d.refobjid::text, concat_ws(chr(1), 'policy', n.nspname, k.relname, p.polname)
+            from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid
+            join pg_class k on k.oid = p.polrelid join pg_namespace n on n.oid = k.relnamespace
+            where d.refclassid in ('pg_operator'::regclass, 'pg_collation'::regclass, 'pg_ts_config'::regclass)
+              and d.deptype = 'n' and n.nspname = any($1)
+            """)
+        for row in objectUsers.rows {
+            model.routineUsers[ObjectRef(UInt32(row[0]!)!, UInt32(row[1]!)!), default: []].insert(row[2]!)
+        }
         let policyColumns = try c.query("""
             select concat_ws(chr(1), 'policy', n.nspname, k.relname, p.polname), rn.nspname, rk.relname, a.attname
             from pg_depend d join pg_policy p on d.classid = 'pg_policy'::regclass and p.oid = d.objid

@@ -153,9 +153,17 @@ struct DiffBuilder {
     func columnsToReadd() -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         let y = Self.keyed(b.tables, \.qualified)
+        let remade = remadeRoutineRefs
         for t in a.tables {
             guard let u = y[t.qualified] else { continue }
             let cols = Self.keyed(u.columns, \.name)
+            // A generated column calling a routine that is dropped and created again goes with it.
+            for part in b.partDependencies[u.ref] ?? [] where part.part.hasPrefix("default ") && remade.contains(part.on) {
+                let name = String(part.part.dropFirst("default ".count))
+                if cols[name]?.generatedExpr != nil && t.columns.contains(where: { $0.name == name && $0.generatedExpr != nil }) {
+                    out[t.qualified, default: []].insert(name)
+                }
+            }
             let retyped = t.columns.filter { c in cols[c.name].map { $0.type != c.type && $0.generatedExpr == nil } ?? false }.map(\.name)
             for c in t.columns {
                 guard let g = c.generatedExpr, let d = cols[c.name] else { continue }
@@ -242,12 +250,12 @@ struct DiffBuilder {
         for i in b.indexes {
             if let relation = relationRefs[SQL.qualified(i.schema, i.table)] { partUses[relation, default: []].formUnion(b.dependencies[i.ref] ?? []) }
         }
-        // Routines gone for good, by key: the kept tables whose defaults call them in b.
+        // Routines gone for good, by key: the kept tables whose defaults or checks call them in b.
         let routinesA = Set(a.routines.map(\.signature)), tablesKeptA = Set(a.tables.map(\.qualified)).subtracting(recreatedTables)
         let routineRefsB = Dictionary(b.routines.map { ($0.ref, $0) }, uniquingKeysWith: { x, _ in x })
         var defaultUsers: [String: Set<String>] = [:]
         for t in b.tables where tablesKeptA.contains(t.qualified) {
-            for part in b.partDependencies[t.ref] ?? [] where part.part.hasPrefix("default ") {
+            for part in b.partDependencies[t.ref] ?? [] {
                 guard let r = routineRefsB[part.on], !routinesA.contains(r.signature) else { continue }
                 defaultUsers[StatementGraph.routineKey(r.signature), default: []].insert(StatementGraph.partsKey(t.qualified))
             }

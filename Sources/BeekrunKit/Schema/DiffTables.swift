@@ -365,9 +365,10 @@ extension DiffBuilder {
         }
         let readded = readdedColumns[n] ?? []
         var readdLater: [(TableInfo, Column)] = []
-        // Dropped first: a generated column over a column whose type changes blocks the change.
+        // Dropped first: a generated column over a column whose type changes blocks the change,
+        // and one calling a routine made again blocks the routine's drop.
         for c in t.columns where readded.contains(c.name) && y[c.name] != nil {
-            tableAlters.append(Statement(sql: "\(alterTable) \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
+            dropTableParts.append(Statement(sql: "\(alterTable) \(n) DROP COLUMN \(SQL.quoteIdent(c.name));",
                                          hazard: "drops generated column \(c.name) to add it again with its new definition (PostgreSQL 15 cannot change it in place); it moves to the end of the table"))
         }
         for c in t.columns {
@@ -534,7 +535,10 @@ extension DiffBuilder {
             if goesWithParentIndex(k) { return }
             let sql = k.onDomain ? "ALTER DOMAIN \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
                                  : "ALTER TABLE \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
-            if k.type == "f" { dropForeignKeys.append(Statement(sql: sql)) } else { dropConstraints.append(Statement(sql: sql)) }
+            var s = Statement(sql: sql)
+            // A check's drop changes no column: a routine it called goes after it (`partsKey`).
+            if k.type == "c" && !k.onDomain { s.provides = [StatementGraph.partsKey(k.qualifiedTable)] }
+            if k.type == "f" { dropForeignKeys.append(s) } else { dropConstraints.append(s) }
         }
         func add(_ k: ConstraintInfo) {
             let name = SQL.quoteIdent(k.name)

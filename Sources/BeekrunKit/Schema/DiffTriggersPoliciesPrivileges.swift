@@ -14,6 +14,8 @@ extension DiffBuilder {
         for r in b.routines where recreatedRoutines.contains(r.signature) || !routinesA.contains(r.signature) {
             users.formUnion(b.routineUsers[r.ref] ?? [])
         }
+        // So do policies using an operator or collation made again.
+        for ref in recreatedObjectRefs { users.formUnion(b.routineUsers[ref] ?? []) }
         // So do policies naming a view or table that is dropped or re-created.
         let viewsA = Set(a.views.map(\.qualified)), tablesA = Set(a.tables.map(\.qualified)), remade = Set(created.views.map(\.qualified))
         for v in b.views where !viewsA.contains(v.qualified) || remade.contains(v.qualified) { users.formUnion(b.routineUsers[v.ref] ?? []) }

@@ -16,16 +16,28 @@ extension DiffBuilder {
         let x = Self.keyed(a.objects, StatementGraph.objectKey), y = Self.keyed(b.objects, StatementGraph.objectKey)
         var out = Set(y.keys.filter { k in x[k].map { $0.create != y[k]!.create && !Self.changesInPlace($0, y[k]!) } ?? false })
         let keyOfRef = Dictionary(b.objects.map { ($0.ref, StatementGraph.objectKey($0)) }, uniquingKeysWith: { x, _ in x })
-        var changed = !out.isEmpty
+        // An operator or statistics object over a routine dropped and created again goes with it.
+        let routines = remadeRoutineRefs
+        var changed = true
         while changed {
             changed = false
             for (k, o) in y where x[k] != nil && !out.contains(k) {
-                if (b.dependencies[o.ref] ?? []).contains(where: { keyOfRef[$0].map(out.contains) == true }) {
+                if (b.dependencies[o.ref] ?? []).contains(where: { keyOfRef[$0].map(out.contains) == true || routines.contains($0) }) {
                     out.insert(k); changed = true
                 }
             }
         }
         return out
+    }
+
+    /// b's routines that `CREATE OR REPLACE` cannot turn into a's (another result type or
+    /// arguments line, an aggregate changed): dropped and created again.
+    var remadeRoutineRefs: Set<ObjectRef> {
+        let routinesA = Self.keyed(a.routines, \.signature)
+        return Set(b.routines.filter { r in
+            guard let s = routinesA[r.signature], s.definition != r.definition else { return false }
+            return r.kind == "a" || Self.header(s.definition) != Self.header(r.definition)
+        }.map(\.ref))
     }
 
     /// A text-search configuration over the same parser changes its token mappings in place.
