@@ -46,6 +46,9 @@ struct DiffBuilder {
     /// Constraints and indexes of kept tables dropped and made again around a routine they call
     /// ("constraint <table> <name>", "index <qualified>").
     var rebuiltParts: Set<String> = []
+    /// Policies of tables that go, dropped by name before what they read (`userKey`): their
+    /// reads no longer hold the table's drop.
+    var policiesDroppedFirst: Set<String> = []
     /// Objects (re)created from a: generated like a clone.
     var created = SchemaModel()
 
@@ -223,7 +226,9 @@ struct DiffBuilder {
         let relationRefs = Dictionary((b.tables.map { ($0.qualified, $0.ref) } + b.views.map { ($0.qualified, $0.ref) }),
                                       uniquingKeysWith: { x, _ in x })
         var partOf: [String: ObjectRef] = [:]
-        for p in b.policies { partOf[Self.userKey("policy", p.schema, p.table, p.name)] = relationRefs[p.qualifiedTable] }
+        for p in b.policies where !policiesDroppedFirst.contains(Self.userKey("policy", p.schema, p.table, p.name)) {
+            partOf[Self.userKey("policy", p.schema, p.table, p.name)] = relationRefs[p.qualifiedTable]
+        }
         for t in b.triggers { partOf[Self.userKey("trigger", t.schema, t.table, t.name)] = relationRefs[t.qualifiedTable] }
         for r in b.rules { partOf[Self.userKey("rule", r.schema, r.table, r.name)] = relationRefs[SQL.qualified(r.schema, r.table)] }
         for (used, users) in b.routineUsers {
