@@ -349,3 +349,46 @@ extension SchemaCloneTests {
         try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
     }
 }
+
+extension SchemaCloneTests {
+    @Test("an extension the target has at a newer version, with no script back to the source's, is made again at the source's version; refused by name when something outside the schemas uses it")
+    func extensionNewerOnTarget() throws {
+        let srcName = try SchemaFixtures.database(cluster, """
+            CREATE EXTENSION pg_trgm WITH SCHEMA public VERSION '1.4';
+            CREATE TABLE public.words (w text); CREATE INDEX words_trgm ON public.words USING gin (w public.gin_trgm_ops);
+            """)
+        let dstName = try SchemaFixtures.database(cluster, """
+            CREATE EXTENSION pg_trgm WITH SCHEMA public;
+            CREATE TABLE public.words (w text, extra int); CREATE INDEX words_trgm ON public.words USING gist (w public.gist_trgm_ops);
+            """)
+        let src = try cluster.connect(srcName), dst = try cluster.connect(dstName)
+        #expect(try cluster.psql(dstName, "select extversion from pg_extension where extname = 'pg_trgm'") == "1.6")
+        let plan = try SchemaCloner.plan(from: src, to: dst, schemas: ["public"])
+        // ALTER EXTENSION … UPDATE TO '1.4' would stop the clone: no script goes down.
+        #expect(!plan.statements.contains { $0.sql.contains("ALTER EXTENSION") }, "\(plan.statements.map(\.sql))")
+        #expect(plan.summary.contains("- drop extension pg_trgm (the target's version 1.6 has no update path to the source's 1.4 (a downgrade)"), "\(plan.summary)")
+        #expect(plan.summary.contains("+ create extension pg_trgm"))
+        try dst.execute("BEGIN")
+        try plan.apply(on: dst)
+        try dst.execute("COMMIT")
+        #expect(try cluster.psql(dstName, "select extversion from pg_extension where extname = 'pg_trgm'") == "1.4")
+        try SchemaFixtures.expectSameDump(cluster, srcName, dstName)
+
+        // An index outside the cloned schemas uses the newer extension: dropping it would lose
+        // the index, so the clone refuses before changing anything, naming both versions and it.
+        let usedName = try SchemaFixtures.database(cluster, """
+            CREATE EXTENSION pg_trgm WITH SCHEMA public;
+            CREATE SCHEMA other; CREATE TABLE other.notes (body text); CREATE INDEX notes_trgm ON other.notes USING gin (body public.gin_trgm_ops);
+            """)
+        let before = try SchemaFixtures.dump(cluster, usedName)
+        do {
+            _ = try SchemaCloner.plan(from: src, to: try cluster.connect(usedName), schemas: ["public"])
+            Issue.record("expected a refusal")
+        } catch {
+            let m = error.userMessage
+            #expect(m.contains("extension pg_trgm is at version 1.6 on the target and 1.4 in the source"), "\(m)")
+            #expect(m.contains("no update path from 1.6 to 1.4") && m.contains("index other.notes_trgm"), "\(m)")
+        }
+        #expect(try SchemaFixtures.dump(cluster, usedName) == before)
+    }
+}

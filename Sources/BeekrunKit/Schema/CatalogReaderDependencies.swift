@@ -210,6 +210,39 @@ extension CatalogReader {
         }
     }
 
+    /// The schema an object found in `pg_depend` (row alias `d`: classid, objid, objsubid)
+    /// lives in: a trigger, policy, default or rule where its table does, an operator class
+    /// member where its family does. Null for objects outside any schema.
+    static func homeSchema(_ d: String) -> String {
+        """
+        coalesce(
+          (select n.nspname from pg_trigger x join pg_class k on k.oid = x.tgrelid join pg_namespace n on n.oid = k.relnamespace
+             where \(d).classid = 'pg_trigger'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_policy x join pg_class k on k.oid = x.polrelid join pg_namespace n on n.oid = k.relnamespace
+             where \(d).classid = 'pg_policy'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_attrdef x join pg_class k on k.oid = x.adrelid join pg_namespace n on n.oid = k.relnamespace
+             where \(d).classid = 'pg_attrdef'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_rewrite x join pg_class k on k.oid = x.ev_class join pg_namespace n on n.oid = k.relnamespace
+             where \(d).classid = 'pg_rewrite'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_constraint x join pg_namespace n on n.oid = x.connamespace
+             where \(d).classid = 'pg_constraint'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_class x join pg_namespace n on n.oid = x.relnamespace
+             where \(d).classid = 'pg_class'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_proc x join pg_namespace n on n.oid = x.pronamespace
+             where \(d).classid = 'pg_proc'::regclass and x.oid = \(d).objid),
+          -- an operator class's member lives where its family does
+          (select n.nspname from pg_amop x join pg_opfamily f on f.oid = x.amopfamily join pg_namespace n on n.oid = f.opfnamespace
+             where \(d).classid = 'pg_amop'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_amproc x join pg_opfamily f on f.oid = x.amprocfamily join pg_namespace n on n.oid = f.opfnamespace
+             where \(d).classid = 'pg_amproc'::regclass and x.oid = \(d).objid),
+          (select n.nspname from pg_type x join pg_namespace n on n.oid = x.typnamespace
+             where \(d).classid = 'pg_type'::regclass and x.oid = \(d).objid),
+          -- pg_identify_object quotes the schema name like an identifier
+          (select n.nspname from pg_namespace n
+             where quote_ident(n.nspname) = (pg_identify_object(\(d).classid, \(d).objid, \(d).objsubid)).schema))
+        """
+    }
+
     /// Objects outside the schemas that depend on objects inside: `DROP … CASCADE` of the schemas'
     /// contents takes them along, so they are listed here with the statements that re-create them.
     static func readDependents(_ c: Context, into model: inout SchemaModel) throws {
@@ -229,32 +262,7 @@ extension CatalogReader {
                 and d.classid not in ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
             ),
             placed as (
-              select d.*, (pg_identify_object(d.classid, d.objid, d.objsubid)).*,
-                coalesce(
-                  (select n.nspname from pg_trigger x join pg_class k on k.oid = x.tgrelid join pg_namespace n on n.oid = k.relnamespace
-                     where d.classid = 'pg_trigger'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_policy x join pg_class k on k.oid = x.polrelid join pg_namespace n on n.oid = k.relnamespace
-                     where d.classid = 'pg_policy'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_attrdef x join pg_class k on k.oid = x.adrelid join pg_namespace n on n.oid = k.relnamespace
-                     where d.classid = 'pg_attrdef'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_rewrite x join pg_class k on k.oid = x.ev_class join pg_namespace n on n.oid = k.relnamespace
-                     where d.classid = 'pg_rewrite'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_constraint x join pg_namespace n on n.oid = x.connamespace
-                     where d.classid = 'pg_constraint'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_class x join pg_namespace n on n.oid = x.relnamespace
-                     where d.classid = 'pg_class'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_proc x join pg_namespace n on n.oid = x.pronamespace
-                     where d.classid = 'pg_proc'::regclass and x.oid = d.objid),
-                  -- an operator class's member lives where its family does
-                  (select n.nspname from pg_amop x join pg_opfamily f on f.oid = x.amopfamily join pg_namespace n on n.oid = f.opfnamespace
-                     where d.classid = 'pg_amop'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_amproc x join pg_opfamily f on f.oid = x.amprocfamily join pg_namespace n on n.oid = f.opfnamespace
-                     where d.classid = 'pg_amproc'::regclass and x.oid = d.objid),
-                  (select n.nspname from pg_type x join pg_namespace n on n.oid = x.typnamespace
-                     where d.classid = 'pg_type'::regclass and x.oid = d.objid),
-                  -- pg_identify_object quotes the schema name like an identifier
-                  (select n.nspname from pg_namespace n
-                     where quote_ident(n.nspname) = (pg_identify_object(d.classid, d.objid, d.objsubid)).schema)) as home
+              select d.*, (pg_identify_object(d.classid, d.objid, d.objsubid)).*, \(homeSchema("d")) as home
               from deps d
             )
             select classid::oid::text, objid::text, type, identity from placed

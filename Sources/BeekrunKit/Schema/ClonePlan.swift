@@ -42,6 +42,7 @@ public struct ClonePlan: Sendable {
             guard seen.insert(key).inserted else { continue }
             var line = (s.action == .drop ? "- " : "+ ") + key
             if s.action == .drop, let t = rows[s.name] { line += " (\(t.estimated ? "about " : "")\(t.rows) row\(t.rows == 1 ? "" : "s"))" }
+            if s.kind == "extension", let h = s.hazard { line += " (\(h))" }
             lines.append(line)
         }
         for d in droppedDependents { lines.append("- \(d.kind) \(d.identity) (outside the schemas, dropped along)") }
@@ -88,7 +89,7 @@ public enum SchemaCloner {
         problems += source.unsupportedDependents.map { "unsupported object outside the schemas in the source: \($0)" }
         problems += target.unsupportedDependents.map { "the target's \($0) depends on the schemas and would be lost" }
         problems += try Preflight.missingRoles(source, on: dst).map { "role \(SQL.quoteIdent($0)) does not exist on the target" }
-        let (keep, updates, extensionProblems) = try Preflight.extensions(source, on: dst)
+        let (keep, updates, recreatedExtensions, extensionProblems) = try Preflight.extensions(source, on: dst)
         problems += extensionProblems
         problems += try Preflight.missingPublications(source, on: dst).map { "publication \(SQL.quoteIdent($0)) does not exist on the target" }
         problems += try ForeignTables.missingServers(source, on: dst).map {
@@ -120,6 +121,11 @@ public enum SchemaCloner {
 
         let emptied = try SchemaEmptier.plan(dst, schemas: schemas, keepExtensions: keep)
         var statements = emptied.statements
+        for e in recreatedExtensions {
+            for i in statements.indices where statements[i].kind == "extension" && statements[i].name == SQL.quoteIdent(e.name) {
+                statements[i].hazard = e.hazard
+            }
+        }
         // The target's default privileges for the role running the clone would be given to every
         // object created below: they are taken away first and the source's set at the very end.
         // Other roles' are only changed where they differ (a non-superuser cannot touch those of

@@ -52,6 +52,9 @@ struct DiffBuilder {
     /// Routines (by ref) that a dropped table's defaults or checks call and that come off before
     /// the table goes (`splitCyclicParts`): its drop does not wait for theirs.
     var splitParts: [ObjectRef: Set<ObjectRef>] = [:]
+    /// Policies of tables that go, dropped by name before what they read (`userKey`): their
+    /// reads no longer hold the table's drop.
+    var policiesDroppedFirst: Set<String> = []
     /// Objects (re)created from a: generated like a clone.
     var created = SchemaModel()
 
@@ -240,7 +243,9 @@ struct DiffBuilder {
         let relationRefs = Dictionary((b.tables.map { ($0.qualified, $0.ref) } + b.views.map { ($0.qualified, $0.ref) }),
                                       uniquingKeysWith: { x, _ in x })
         var partOf: [String: ObjectRef] = [:]
-        for p in b.policies { partOf[Self.userKey("policy", p.schema, p.table, p.name)] = relationRefs[p.qualifiedTable] }
+        for p in b.policies where !policiesDroppedFirst.contains(Self.userKey("policy", p.schema, p.table, p.name)) {
+            partOf[Self.userKey("policy", p.schema, p.table, p.name)] = relationRefs[p.qualifiedTable]
+        }
         for t in b.triggers { partOf[Self.userKey("trigger", t.schema, t.table, t.name)] = relationRefs[t.qualifiedTable] }
         for r in b.rules { partOf[Self.userKey("rule", r.schema, r.table, r.name)] = relationRefs[SQL.qualified(r.schema, r.table)] }
         for (used, users) in b.routineUsers {

@@ -97,6 +97,17 @@ extension DiffBuilder {
             if pa[k] == nil { note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", .drop) }
             dropTableParts.append(policyStatement(.drop, p, "DROP POLICY \(SQL.quoteIdent(p.name)) ON \(p.qualifiedTable);", reading: b, keys: keysB))
         }
+        // A table that goes takes its policies along, but one reading a view or function that
+        // reads the table back (pg_depend: policy → view → table) would hold the table's drop
+        // until the view's, and the view's until the table's: such a policy is dropped by name
+        // first, before what it reads.
+        let tablesOfA = Set(a.tables.map(\.qualified))
+        for p in b.policies where !tablesOfA.contains(p.qualifiedTable) {
+            let reading = reads(b, keysB, p).filter { !$0.hasPrefix("columns ") }
+            guard !reading.isEmpty else { continue }
+            policiesDroppedFirst.insert(Self.userKey("policy", p.schema, p.table, p.name))
+            dropTableParts.append(policyStatement(.drop, p, "DROP POLICY \(SQL.quoteIdent(p.name)) ON \(p.qualifiedTable);", reading: b, keys: keysB))
+        }
         for k in pOnlyA + pChanged {
             let p = pa[k]!
             note("policy", "\(SQL.quoteIdent(p.name)) on \(p.qualifiedTable)", pb[k] == nil ? .add : .alter,

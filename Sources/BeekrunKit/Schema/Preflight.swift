@@ -50,11 +50,12 @@ enum Preflight {
     }
 
     /// Which of the source's extensions the target already has (kept, not dropped), which need
-    /// `ALTER EXTENSION … UPDATE`, and what cannot be installed.
+    /// `ALTER EXTENSION … UPDATE`, which are dropped with the schemas' contents and created again
+    /// at the source's version (no update path leads there), and what cannot be installed.
     static func extensions(_ model: SchemaModel, on dst: PGConnection) throws
-        -> (keep: Set<String>, updates: [(String, String)], problems: [String]) {
+        -> (keep: Set<String>, updates: [(String, String)], recreate: [RecreatedExtension], problems: [String]) {
         let names = (model.extensions + model.referencedExtensions).map(\.name)
-        guard !names.isEmpty else { return ([], [], []) }
+        guard !names.isEmpty else { return ([], [], [], []) }
         var installed: [String: (schema: String, version: String)] = [:]
         for row in try dst.query("""
             select e.extname, n.nspname, e.extversion from pg_extension e join pg_namespace n on n.oid = e.extnamespace
@@ -62,14 +63,26 @@ enum Preflight {
             """, [SQL.textArray(names)]).rows { installed[row[0]!] = (row[1]!, row[2]!) }
         let available = Set(try dst.query("select name || ' ' || version from pg_available_extension_versions where name = any($1)",
                                           [SQL.textArray(names)]).rows.map { $0[0]! })
-        var keep = Set<String>(), updates: [(String, String)] = [], problems: [String] = []
+        var keep = Set<String>(), updates: [(String, String)] = [], recreate: [RecreatedExtension] = [], problems: [String] = []
         for e in model.extensions {
             if let have = installed[e.name] {
                 if have.schema != e.schema {
                     problems.append("extension \(e.name) is installed in schema \(SQL.quoteIdent(have.schema)) on the target, the source has it in \(SQL.quoteIdent(e.schema))")
-                } else {
+                } else if try have.version == e.version || hasUpdatePath(e.name, from: have.version, to: e.version, on: dst) {
                     keep.insert(e.name)
                     if have.version != e.version { updates.append((e.name, e.version)) }
+                } else if !available.contains("\(e.name) \(e.version)") {
+                    problems.append("extension \(e.name) is at version \(have.version) on the target, and version \(e.version) (the source's) is not available there")
+                } else {
+                    // Not kept: emptied with its schema, made again at the source's version.
+                    let users = try outsideUsers(ofExtension: e.name, schemas: model.schemas.map(\.name), on: dst)
+                    if users.isEmpty {
+                        recreate.append(RecreatedExtension(name: e.name, targetVersion: have.version, sourceVersion: e.version))
+                    } else {
+                        problems.append("extension \(e.name) is at version \(have.version) on the target and \(e.version) in the source; "
+                                        + "the target's server ships no update path from \(have.version) to \(e.version) (a downgrade), "
+                                        + "and dropping it to create it again would also drop, outside the schemas: \(users.joined(separator: ", "))")
+                    }
                 }
             } else if !available.contains("\(e.name) \(e.version)") {
                 problems.append("extension \(e.name) version \(e.version) is not available on the target")
@@ -78,7 +91,7 @@ enum Preflight {
         for e in model.referencedExtensions where installed[e.name]?.schema != e.schema {
             problems.append("extension \(e.name) (schema \(SQL.quoteIdent(e.schema))) is not installed on the target")
         }
-        return (keep, updates, problems)
+        return (keep, updates, recreate, problems)
     }
 
     static func missingPublications(_ model: SchemaModel, on dst: PGConnection) throws -> [String] {

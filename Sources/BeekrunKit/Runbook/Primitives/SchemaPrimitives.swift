@@ -76,7 +76,10 @@ enum SchemaPrimitives {
         let creates = Set(shown.filter { $0.action == .create }.map { "\($0.kind) \($0.name)" }).count
         let drops = shown.filter { $0.action == .drop }.count
         let tables = plan.source.tables.count
-        let lines = shown.filter { $0.action == .create || $0.action == .drop }.map { ($0.action == .drop ? "- " : "+ ") + $0.description }
+        // A drop's hazard says why (an extension made again at the source's version).
+        let lines = shown.filter { $0.action == .create || $0.action == .drop }.map {
+            ($0.action == .drop ? "- " : "+ ") + $0.description + ($0.action == .drop ? $0.hazard.map { " (\($0))" } ?? "" : "")
+        }
         var step = Step(.create, "clone_schema \(src.name) → \(dst.name)",
                         detail: "\(schemas.joined(separator: ", ")): \(Format.plural(tables, "table")), "
                             + "\(Format.plural(creates, "object")) created" + (drops > 0 ? ", \(drops) dropped" : ""),
