@@ -593,5 +593,5 @@ enum TransitionCorpus {
 
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
         + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + partialKeys + stockViews
-        + recreatedTables + graphEdges
+        + recreatedTables + graphEdges + partitionLessons
 }

@@ -195,6 +195,7 @@ struct DiffBuilder {
         compareRoutines(recreated: recreated)
         compareViews(recreated: recreated)
         compareConstraints()
+        compareValidatedInheritedChecks()
         compareIndexes()
         compareTriggersRulesPolicies()
         comparePublications()
