@@ -51,5 +51,13 @@ extension TransitionCorpus {
                    "CREATE TABLE public.hits (kind text, id int, UNIQUE (kind, id)) PARTITION BY LIST (kind);"
                     + " CREATE TABLE public.events_click PARTITION OF public.hits FOR VALUES IN ('click');"
                     + " CREATE TABLE public.hit_notes (kind text, id int, note text, FOREIGN KEY (kind, id) REFERENCES public.hits (kind, id));"),
+        // From a kept parent to a new one, with an index of its own named as the copy it had:
+        // the kept parent's index is not built again for it (the copy goes once detached).
+        Transition("partition moves from a kept parent to a new one, keeping an index by its copy's name",
+                   "CREATE TABLE public.events (kind text, id int) PARTITION BY LIST (kind); CREATE INDEX events_id ON public.events (id);"
+                    + " CREATE TABLE public.events_click PARTITION OF public.events FOR VALUES IN ('click');",
+                   "CREATE TABLE public.events (kind text, id int) PARTITION BY LIST (kind); CREATE INDEX events_id ON public.events (id);"
+                    + " CREATE TABLE public.hits (kind text, id int) PARTITION BY LIST (kind);"
+                    + " CREATE TABLE public.events_click PARTITION OF public.hits FOR VALUES IN ('click'); CREATE INDEX events_click_id_idx ON public.events_click (id);"),
     ]
 }

@@ -678,9 +678,10 @@ extension DiffBuilder {
             let i = x[n]!, j = y[n]!
             // PostgreSQL cannot detach an index: a partition's index that b attaches to this one
             // and a keeps on its own goes with this one, which is built again.
-            // (A partition that leaves its parent takes its indexes along as its own.)
+            // (A partition that leaves its parent takes its indexes along as its own; one that
+            // moves to a new parent has them dropped once detached: PartitionParentChanges.)
             let detached = b.indexes.contains { c in
-                c.parentIndex == n && !leaving.contains(SQL.qualified(c.schema, c.table))
+                c.parentIndex == n && !leaving.contains(SQL.qualified(c.schema, c.table)) && !movesToNewParent(SQL.qualified(c.schema, c.table))
                     && a.indexes.contains { $0.qualified == c.qualified && $0.parentIndex == nil }
             }
             if detached {
