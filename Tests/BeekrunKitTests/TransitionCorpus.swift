@@ -634,5 +634,5 @@ enum TransitionCorpus {
 
     static let all: [Transition] = plain + keys + views + routines + enums + domains + types + generated + partitions
         + publications + sequences + privileges + dependencies + columnOrder + outsideLessons + partitionIndexes + partialKeys + stockViews
-        + recreatedTables + graphEdges + deltaLessons
+        + recreatedTables + graphEdges + deltaLessons + partitionLessons
 }

@@ -44,6 +44,7 @@ public enum CatalogReader {
             try readViews(context, into: &model)
             try readRoutines(context, into: &model)
             try readConstraints(context, into: &model)
+            try readValidatedInheritedChecks(context, into: &model)
             try readIndexes(context, into: &model)
             try readTriggersRulesPolicies(context, into: &model)
             try readCollations(context, into: &model)

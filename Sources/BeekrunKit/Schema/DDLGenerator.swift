@@ -430,6 +430,7 @@ struct DDLGenerator {
                     ? "ALTER DOMAIN \(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);"
                     : "ALTER TABLE \(isPartitioned(k) ? "" : "ONLY ")\(k.qualifiedTable) ADD CONSTRAINT \(SQL.quoteIdent(k.name)) \(k.definition);")
         }
+        validateInheritedChecks()
         // A foreign table has no replica identity to set (its relreplident reads 'n').
         for t in model.tables where t.replicaIdentity != "d" && t.kind != "f" {
             let what: String

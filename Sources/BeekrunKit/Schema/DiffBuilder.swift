@@ -215,6 +215,7 @@ struct DiffBuilder {
         compareRoutines(recreated: recreated)
         compareViews(recreated: recreated)
         compareConstraints()
+        compareValidatedInheritedChecks()
         compareIndexes()
         compareTriggersRulesPolicies()
         comparePublications()

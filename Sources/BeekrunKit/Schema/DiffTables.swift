@@ -201,6 +201,8 @@ extension DiffBuilder {
             let table = k.qualifiedTable
             guard let parentKey = a.constraints.first(where: { c in c.indexName.map { SQL.qualified(c.schema, $0) } == parentIndex }),
                   !parentGoes(parentKey.qualifiedTable) else { continue }
+            // A partition moving to a new parent gets its copies made under a's names.
+            if movesToNewParent(table) { continue }
             if tablesB.contains(table) && !recreatedTables.contains(table) {
                 if unchangedParentKeys.contains(parentIndex) && !retypedParents.contains(parentKey.qualifiedTable) {
                     guard let old = b.constraints.first(where: { $0.parentIndex == parentIndex && $0.qualifiedTable == table }), old.name != k.name else { continue }
@@ -247,7 +249,9 @@ extension DiffBuilder {
             // A new partition of a kept parent gets the parent's keys and indexes from PostgreSQL,
             // under names it picks: compareConstraints and compareIndexes name them as a does.
             let attachedByParent = partitionOfKeptParent(t)
-            created.constraints += a.constraints.filter { !$0.onDomain && $0.qualifiedTable == n && !(attachedByParent && $0.parentIndex != nil) }
+            // Its own key over such an index is made over it (NewPartitionKeysOverParentIndexes).
+            created.constraints += a.constraints.filter { !$0.onDomain && $0.qualifiedTable == n && !(attachedByParent && $0.parentIndex != nil)
+                && !(attachedByParent && takesOverAttachedIndex($0)) }
             created.indexes += a.indexes.filter { SQL.qualified($0.schema, $0.table) == n && !(attachedByParent && $0.parentIndex != nil) }
             created.triggers += a.triggers.filter { $0.qualifiedTable == n }
             created.rules += a.rules.filter { SQL.qualified($0.schema, $0.table) == n }
@@ -521,7 +525,8 @@ extension DiffBuilder {
                                                 : tablesA.contains(k.qualifiedTable) && tablesB.contains(k.qualifiedTable))
         }
         func key(_ k: ConstraintInfo) -> String { "\(k.onDomain ? "domain" : "table") \(k.qualifiedTable) \(k.name)" }
-        let x = Self.keyed(a.constraints.filter(kept), key), y = Self.keyed(b.constraints.filter(kept), key)
+        // A partition that leaves its parent keeps the copies of its keys as its own (PartitionParentChanges).
+        let x = Self.keyed(a.constraints.filter(kept), key), y = Self.keyed(b.constraints.filter { kept($0) || keptAfterDetach($0) }, key)
         let (onlyA, onlyB, both) = Self.split(x, y)
         // Domain checks calling a routine of b that is dropped or re-created go before it and
         // come back after the new one.
@@ -533,6 +538,11 @@ extension DiffBuilder {
         func drop(_ k: ConstraintInfo) {
             // A key attached to a partitioned index that goes is dropped by its `DROP INDEX … CASCADE`.
             if goesWithParentIndex(k) { return }
+            // A copy of a parent's key can go only once its partition is detached.
+            if k.parentIndex != nil {
+                tableAlters.append(Statement(sql: "ALTER TABLE \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"))
+                return
+            }
             let sql = k.onDomain ? "ALTER DOMAIN \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
                                  : "ALTER TABLE \(k.qualifiedTable) DROP CONSTRAINT \(SQL.quoteIdent(k.name));"
             var s = Statement(sql: sql)
@@ -589,6 +599,11 @@ extension DiffBuilder {
                 add(k)
                 continue
             }
+            if losesValidatedCopies(k) {
+                note("constraint", name, .alter, "added again: a child holds its copy validated, which no ALTER undoes")
+                drop(l); add(k)
+                continue
+            }
             if !k.onDomain && isReadded(k.qualifiedTable, l.definition) {
                 note("constraint", name, .alter, "added again with its column")
                 add(k)
@@ -615,6 +630,7 @@ extension DiffBuilder {
     /// Indexes on tables and materialized views that exist (and stay) on both sides.
     mutating func compareIndexes() {
         prepareAttachedIndexes()
+        adoptPartitionsOfNewParents()
         let relationsA = Set(a.tables.map(\.qualified) + a.views.map(\.qualified))
         let relationsB = Set(b.tables.map(\.qualified) + b.views.map(\.qualified))
         let fresh = Set(created.views.map(\.qualified) + created.tables.map(\.qualified))
@@ -638,6 +654,7 @@ extension DiffBuilder {
         // attached rather than dropped and built again.
         let attachable = Set(a.indexes.filter { i in
             i.parentIndex != nil && y[i.qualified].map { $0.table == i.table && $0.definition == i.definition } == true
+                && !movesToNewParent(SQL.qualified(i.schema, i.table))
         }.map(\.qualified))
         var attachedNow = Set<String>()
         func add(_ i: IndexInfo) {
@@ -673,9 +690,10 @@ extension DiffBuilder {
             let i = x[n]!, j = y[n]!
             // PostgreSQL cannot detach an index: a partition's index that b attaches to this one
             // and a keeps on its own goes with this one, which is built again.
-            // (A partition that leaves its parent takes its indexes along as its own.)
+            // (A partition that leaves its parent takes its indexes along as its own; one that
+            // moves to a new parent has them dropped once detached: PartitionParentChanges.)
             let detached = b.indexes.contains { c in
-                c.parentIndex == n && !leaving.contains(SQL.qualified(c.schema, c.table))
+                c.parentIndex == n && !leaving.contains(SQL.qualified(c.schema, c.table)) && !movesToNewParent(SQL.qualified(c.schema, c.table))
                     && a.indexes.contains { $0.qualified == c.qualified && $0.parentIndex == nil }
             }
             if detached {
@@ -723,5 +741,6 @@ extension DiffBuilder {
         }
         attachKept()
         attachPartitionKeys()
+        addKeysOverAttachedIndexes()
     }
 }

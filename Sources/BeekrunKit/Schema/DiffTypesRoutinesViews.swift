@@ -307,6 +307,12 @@ extension DiffBuilder {
             guard !s.isIdentity else { continue }
             // A sequence owned by a table or column that goes too goes with it.
             if let o = s.ownedBy, !tablesA.contains(SQL.qualified(o.schema, o.table)) || !columnKept(o) { continue }
+            // So does one owned by a column of a re-created table: the old copy keeps its default
+            // (and the sequence) until that copy is dropped, which drops the sequence along.
+            if let o = s.ownedBy, recreatedTables.contains(SQL.qualified(o.schema, o.table)) {
+                note("sequence", n, .drop, "goes with the old copy of \(SQL.qualified(o.schema, o.table))")
+                continue
+            }
             note("sequence", n, .drop)
             dropTypes.append(Statement(sql: "DROP SEQUENCE \(n);"))
         }

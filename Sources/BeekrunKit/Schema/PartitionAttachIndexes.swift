@@ -22,7 +22,7 @@ extension DiffBuilder {
             guard parentA != parentB else { continue }
             let onTable = { (i: IndexInfo) in SQL.qualified(i.schema, i.table) == t.qualified }
             // Attached now: a's own indexes matching a kept partitioned index of the new parent.
-            if let parent = parentA, !parentGoes(parent) {
+            if let parent = parentA, partitionOfKeptParent(t) {
                 let parentIndexes = b.indexes.filter { j in
                     SQL.qualified(j.schema, j.table) == parent && a.indexes.contains { $0.qualified == j.qualified && $0.definition == j.definition }
                 }
@@ -38,8 +38,10 @@ extension DiffBuilder {
                 }
             }
             // Detached: the indexes that were attached stay, on their own.
-            if parentB != nil {
-                for j in b.indexes where onTable(j) && j.parentIndex != nil && !a.indexes.contains(where: { $0.qualified == j.qualified }) {
+            // (A partition moving to a new parent loses them all: see PartitionParentChanges.)
+            if parentB != nil && !movesToNewParent(t.qualified) {
+                // (An index of a's by that name on another table does not keep it: the name is taken.)
+                for j in b.indexes where onTable(j) && j.parentIndex != nil && !a.indexes.contains(where: { $0.qualified == j.qualified && onTable($0) }) {
                     note("index", j.qualified, .drop, "left by the detached partition")
                     tableAlters.append(Statement(sql: "DROP INDEX \(j.qualified);"))
                 }

@@ -212,6 +212,9 @@ public struct TableInfo: Sendable, Equatable {
     /// (`key=value`).
     public var foreignServer: String?
     public var foreignOptions: [String] = []
+    /// Checks it inherits from a parent that holds them `NOT VALID`, validated on this table
+    /// (see ValidatedInheritedChecks).
+    public var validatedInheritedChecks: [String] = []
     /// `FOREIGN TABLE` or `TABLE`, as ALTER, COMMENT and DROP name it.
     public var keyword: String { kind == "f" ? "FOREIGN TABLE" : "TABLE" }
     public var options: [String]
@@ -231,7 +234,7 @@ public struct TableInfo: Sendable, Equatable {
             && a.partitionOf?.schema == b.partitionOf?.schema && a.partitionOf?.name == b.partitionOf?.name
             && a.partitionOf?.bound == b.partitionOf?.bound && a.inherits == b.inherits && a.ofType == b.ofType
             && a.foreignServer == b.foreignServer && a.foreignOptions == b.foreignOptions
-            && a.options == b.options
+            && a.options == b.options && a.validatedInheritedChecks == b.validatedInheritedChecks
             && a.replicaIdentity == b.replicaIdentity && a.replicaIdentityIndex == b.replicaIdentityIndex && a.rlsEnabled == b.rlsEnabled
             && a.rlsForced == b.rlsForced && a.owner == b.owner && a.acl == b.acl && a.comment == b.comment
     }
