@@ -137,12 +137,13 @@ public enum CatalogReader {
 
     static func readExtensions(_ c: Context, into model: inout SchemaModel) throws {
         let r = try c.query("""
-            select e.oid::text, e.extname, n.nspname, e.extversion
+            select e.oid::text, e.extname, n.nspname, e.extversion, e.extrelocatable
             from pg_extension e join pg_namespace n on n.oid = e.extnamespace
             where n.nspname = any($1) order by e.extname
             """)
         model.extensions = r.rows.map {
-            ExtensionInfo(name: $0[1]!, schema: $0[2]!, version: $0[3]!, comment: c.comment(CatalogClass.pgExtension, $0[0]))
+            ExtensionInfo(name: $0[1]!, schema: $0[2]!, version: $0[3]!, comment: c.comment(CatalogClass.pgExtension, $0[0]),
+                          relocatable: $0[4] == "t")
         }
         for row in try c.query("""
             select e.extname, p.target from pg_extension e join pg_namespace n on n.oid = e.extnamespace

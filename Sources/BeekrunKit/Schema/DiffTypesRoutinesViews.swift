@@ -43,7 +43,14 @@ extension DiffBuilder {
             let e = x[n]!, f = y[n]!
             if e.schema != f.schema {
                 note("extension", SQL.quoteIdent(n), .alter, "schema \(f.schema) → \(e.schema)")
-                preAlters.append(Statement(sql: "ALTER EXTENSION \(SQL.quoteIdent(n)) SET SCHEMA \(SQL.quoteIdent(e.schema));"))
+                if f.relocatable {
+                    preAlters.append(Statement(sql: "ALTER EXTENSION \(SQL.quoteIdent(n)) SET SCHEMA \(SQL.quoteIdent(e.schema));"))
+                } else {
+                    // PostgreSQL refuses SET SCHEMA for it: said once, left out, so the rest applies.
+                    manual.append("extension \(SQL.quoteIdent(n)): it cannot move from schema \(SQL.quoteIdent(f.schema)) to \(SQL.quoteIdent(e.schema)) "
+                                  + "(not relocatable: ALTER EXTENSION … SET SCHEMA is refused); moving it means DROP EXTENSION and "
+                                  + "CREATE EXTENSION … SCHEMA \(SQL.quoteIdent(e.schema)), which drops what uses its objects")
+                }
             }
             if e.version != f.version {
                 note("extension", SQL.quoteIdent(n), .alter, "version \(f.version) → \(e.version)")

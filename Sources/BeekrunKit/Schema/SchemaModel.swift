@@ -125,6 +125,8 @@ public struct ExtensionInfo: Sendable, Equatable {
     public var schema: String
     public var version: String
     public var comment: String?
+    /// `extrelocatable`: whether `ALTER EXTENSION … SET SCHEMA` can move it.
+    public var relocatable = true
 }
 
 /// Enums, domains, composite and range types.
