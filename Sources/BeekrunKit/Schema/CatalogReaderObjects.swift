@@ -74,7 +74,8 @@ extension CatalogReader {
               ic.relname,
               (select quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) from pg_inherits h
                  join pg_class pc on pc.oid = h.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
-                 where h.inhrelid = k.conindid and k.conparentid = 0 and k.contype in ('p', 'u', 'x'))
+                 where h.inhrelid = k.conindid and k.conparentid = 0 and k.contype in ('p', 'u', 'x')),
+              case when k.contype in ('p', 'u', 'x') and k.conindid <> 0 then k.conindid::text end
             from pg_constraint k join pg_namespace n on n.oid = k.connamespace
             left join pg_class t on t.oid = k.conrelid left join pg_type ty on ty.oid = k.contypid
             left join pg_class ic on ic.oid = k.conindid and k.contype in ('p', 'u', 'x')
@@ -89,7 +90,8 @@ extension CatalogReader {
             ConstraintInfo(ref: ObjectRef(CatalogClass.pgConstraint, UInt32(row[0]!)!), schema: row[1]!, name: row[2]!,
                            table: row[3]!, onDomain: row[4] == "t", type: row[5]!, definition: row[6]!,
                            validated: row[7] == "t", parentIndex: row[8], indexName: row[9],
-                           comment: c.comment(CatalogClass.pgConstraint, row[0]), attachedTo: row[10])
+                           comment: c.comment(CatalogClass.pgConstraint, row[0]), attachedTo: row[10],
+                           indexRef: row[11].map { ObjectRef(CatalogClass.pgClass, UInt32($0)!) })
         }
     }
 

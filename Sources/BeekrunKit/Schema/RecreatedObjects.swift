@@ -66,6 +66,10 @@ extension DiffBuilder {
         let refs = recreatedObjectRefs
         guard !refs.isEmpty else { return }
         for i in b.indexes where !(b.dependencies[i.ref] ?? []).isDisjoint(with: refs) { rebuiltParts.insert("index \(i.qualified)") }
+        // A key or exclusion constraint whose index uses it goes with its index.
+        for k in b.constraints where !k.onDomain && k.indexRef.map({ !(b.dependencies[$0] ?? []).isDisjoint(with: refs) }) == true {
+            rebuiltParts.insert("constraint \(k.qualifiedTable) \(k.name)")
+        }
         let tablesA = Self.keyed(a.tables, \.qualified)
         for t in b.tables {
             guard let kept = tablesA[t.qualified], !recreatedTables.contains(t.qualified) else { continue }

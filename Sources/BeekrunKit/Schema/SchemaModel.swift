@@ -304,6 +304,9 @@ public struct ConstraintInfo: Sendable, Equatable {
     /// partitioned index of the parent that backs no constraint: that index. PostgreSQL cannot
     /// detach it: the key goes only with the parent index (`DROP INDEX … CASCADE`).
     public var attachedTo: String? = nil
+    /// The index of a primary key, unique or exclusion constraint (`conindid`), as a
+    /// dependency node: what its operator classes and collations are recorded on.
+    public var indexRef: ObjectRef? = nil
     public var qualifiedTable: String { SQL.qualified(schema, table) }
 }
 
