@@ -183,12 +183,13 @@ struct DiffBuilder {
     /// qualified table: views, policies and rules over them are dropped and made again.
     func retypedColumns() -> [String: Set<String>] {
         let tablesA = Self.keyed(a.tables, \.qualified)
+        let remadeCollations = recreatedCollations
         var out: [String: Set<String>] = [:]
         for t in b.tables {
             guard let s = tablesA[t.qualified] else { continue }
             let cols = Self.keyed(s.columns, \.name)
             for c in t.columns where cols[c.name].map({ $0.type != c.type || $0.collation != c.collation }) ?? false
-                || c.collation.map(recreatedCollations.contains) == true
+                || c.collation.map(remadeCollations.contains) == true
                 || recreatedTypes.contains(c.type) || (c.type.hasSuffix("[]") && recreatedTypes.contains(String(c.type.dropLast(2))))
                 || (readdedColumns[t.qualified] ?? []).contains(c.name) {
                 out[t.qualified, default: []].insert(c.name)
@@ -259,16 +260,16 @@ struct DiffBuilder {
         // Routines gone for good, by key: the kept tables whose defaults or checks call them in b.
         let routinesA = Set(a.routines.map(\.signature)), tablesKeptA = Set(a.tables.map(\.qualified)).subtracting(recreatedTables)
         let routineRefsB = Dictionary(b.routines.map { ($0.ref, $0) }, uniquingKeysWith: { x, _ in x })
-        var defaultUsers: [String: Set<String>] = [:]
+        var partCallers: [String: Set<String>] = [:]
         for t in b.tables where tablesKeptA.contains(t.qualified) {
             for part in b.partDependencies[t.ref] ?? [] {
                 guard let r = routineRefsB[part.on], !routinesA.contains(r.signature) else { continue }
-                defaultUsers[StatementGraph.routineKey(r.signature), default: []].insert(StatementGraph.partsKey(t.qualified))
+                partCallers[StatementGraph.routineKey(r.signature), default: []].insert(StatementGraph.partsKey(t.qualified))
             }
         }
         /// A bucket's statements in its phase; a drop requires what its object depended on in b
-        /// (which is dropped after it), and a routine gone for good the default changes of the
-        /// kept tables that called it.
+        /// (which is dropped after it), and a routine gone for good the default and check changes
+        /// of the kept tables that called it.
         func add(_ list: [Statement], _ phase: SchemaStatement.Phase) {
             for var s in list {
                 s.phase = phase
@@ -283,7 +284,7 @@ struct DiffBuilder {
                             return [key, columns]
                         } } ?? []
                     }).subtracting(provides)
-                    for k in provides { s.requires.formUnion(defaultUsers[k] ?? []) }
+                    for k in provides { s.requires.formUnion(partCallers[k] ?? []) }
                 }
                 out.append(s)
             }

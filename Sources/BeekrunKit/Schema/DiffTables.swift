@@ -368,6 +368,7 @@ extension DiffBuilder {
                                          hazard: "drops column \(c.name) with its data"))
         }
         let readded = readdedColumns[n] ?? []
+        let remadeCollations = recreatedCollations
         var readdLater: [(TableInfo, Column)] = []
         // Dropped first: a generated column over a column whose type changes blocks the change,
         // and one calling a routine made again blocks the routine's drop.
@@ -384,7 +385,7 @@ extension DiffBuilder {
                 readdLater.append((t, c))
                 continue
             }
-            let collationRemade = c.collation == d.collation && c.collation.map(recreatedCollations.contains) == true
+            let collationRemade = c.collation == d.collation && c.collation.map(remadeCollations.contains) == true
             if !inherited && (c.type != d.type || c.collation != d.collation || collationRemade) {
                 note("column", q, .alter, collationRemade ? "moves to collation \(c.collation ?? "") made again" : "type \(d.type) → \(c.type)")
                 if t.partitionKey != nil { retypedParents.insert(n) }

@@ -378,10 +378,8 @@ extension DiffBuilder {
                w.columns.map(\.name) == v.columns.map(\.name) { continue }
             out.insert(v.qualified)
         }
-        for r in b.routines {
-            guard let s = routinesA[r.signature], s.definition != r.definition else { continue }
-            if r.kind == "a" || Self.header(s.definition) != Self.header(r.definition) { out.insert(r.signature) }
-        }
+        let remadeRoutines = remadeRoutineRefs
+        for r in b.routines where remadeRoutines.contains(r.ref) { out.insert(r.signature) }
         // Tables whose column types change: the views over them cannot stay.
         let retypedByName = retypedColumns()
         var retyped: [ObjectRef: Set<String>] = [:]
@@ -496,14 +494,7 @@ extension DiffBuilder {
         let tablesA = Self.keyed(a.tables, \.qualified)
         for t in b.tables {
             guard let kept = tablesA[t.qualified], !recreatedTables.contains(t.qualified) else { continue }
-            let colsA = Self.keyed(kept.columns, \.name)
-            for c in t.columns where c.defaultExpr?.contains(call) == true {
-                let col = SQL.quoteIdent(c.name)
-                dropTableParts.append(Statement(sql: "ALTER TABLE \(t.qualified) ALTER COLUMN \(col) DROP DEFAULT;"))
-                if let d = colsA[c.name]?.defaultExpr, d == c.defaultExpr {
-                    tableAlters.append(Statement(sql: "ALTER TABLE \(t.qualified) ALTER COLUMN \(col) SET DEFAULT \(d);"))
-                }
-            }
+            for c in t.columns where c.defaultExpr?.contains(call) == true { rebuildDefault(t, c.name, kept: kept) }
         }
         for k in b.constraints where !k.onDomain && k.definition.contains(call) { rebuiltParts.insert("constraint \(k.qualifiedTable) \(k.name)") }
         for i in b.indexes where i.definition.contains(call) { rebuiltParts.insert("index \(i.qualified)") }

@@ -80,20 +80,16 @@ extension DiffBuilder {
                 dropTypes.append(Statement(sql: "DROP COLLATION \(aside.qualified);"))
                 created.objects.append(o)
                 continue
-            } else if recreatedObjects.contains(n) && o.create == p.create {
-                note(o.kind, o.identity, .alter, "made again with what it uses (drop and create)")
-                dropRoutines.append(drop(p))
-                created.objects.append(o)
-                continue
             } else if o.create != p.create, Self.changesInPlace(o, p) {
                 // Same parser: the token mappings change in place, so the columns and indexes
                 // using the configuration stay.
                 note(o.kind, o.identity, .alter, "mappings changed")
                 preAlters += TextSearchMappings.statements(o.identity, from: p.create.dropFirst(), to: o.create.dropFirst()).map { Statement(sql: $0) }
-            } else if o.create != p.create {
-                note(o.kind, o.identity, .alter, "definition changed (drop and create)")
-                // What uses it is dropped before and made again after (`rebuildObjectUsers`).
-                if o.kind == "statistics" { dropTableParts.append(drop(p)) } else { dropRoutines.append(drop(p)) }
+            } else if recreatedObjects.contains(n) {
+                // Changed, or over something made again (`objectsToRecreate`). What uses it is
+                // dropped before and made again after (`rebuildObjectUsers`).
+                note(o.kind, o.identity, .alter, o.create == p.create ? "made again with what it uses (drop and create)" : "definition changed (drop and create)")
+                if o.kind == "statistics" && o.create != p.create { dropTableParts.append(drop(p)) } else { dropRoutines.append(drop(p)) }
                 created.objects.append(o)
                 continue
             }

@@ -27,8 +27,8 @@ enum StatementGraph {
     /// identity of a `SchemaObject` (`collation public.c`).
     static func classKey(_ qualified: String) -> String { "class " + qualified }
     static func columnsKey(_ qualified: String) -> String { "columns " + qualified }
-    /// What sets or drops a table's column defaults: a routine a default stops calling goes
-    /// after it. Kept apart from `columns`, which waits for the views over the table to go.
+    /// What sets or drops a table's column defaults or drops a check: a routine they stop
+    /// calling goes after it. Kept apart from `columns`, which waits for the views over the table to go.
     static func partsKey(_ qualified: String) -> String { "parts " + qualified }
     static func routineKey(_ signature: String) -> String { "routine " + signature }
     /// `collation public.c`, `operator class public.o USING btree`, `statistics public.s`, …
